@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from . import navigation
+from .selectors import schools_for
+
+
+def hearth(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"hearth_demo": settings.DEMO}
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
+    return {
+        "hearth_demo": settings.DEMO,
+        "hearth_2fa_enforced": settings.HEARTH_ENFORCE_2FA,
+        "current_school": getattr(request, "school", None),
+        "current_roles": roles,
+        "user_schools": schools_for(user),
+        "nav_items": navigation.items_for(roles),
+    }

@@ -1,0 +1,65 @@
+"""Reads about users and their roles. Results are cached on the user object for the request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_otp import devices_for_user
+
+from apps.core.models import School
+
+from .models import Membership, Role, User
+
+
+def memberships_by_school(user: Any) -> dict[int, tuple[School, frozenset[str]]]:
+    """{school id: (school, roles held there)} for a signed-in user's active memberships."""
+    cached = getattr(user, "_hearth_memberships", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    result: dict[int, tuple[School, set[str]]] = {}
+    for m in (
+        Membership.objects.filter(user=user, is_active=True).select_related("school").order_by("school__name", "role")
+    ):
+        result.setdefault(m.school_id, (m.school, set()))[1].add(m.role)
+    frozen = {k: (school, frozenset(roles)) for k, (school, roles) in result.items()}
+    user._hearth_memberships = frozen
+    return frozen
+
+
+def roles_in(user: Any, school: School | int | None) -> frozenset[str]:
+    """The roles `user` holds in `school` (empty for anyone else or an anonymous user)."""
+    if school is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    school_id = school if isinstance(school, int) else school.pk
+    entry = memberships_by_school(user).get(school_id)
+    return entry[1] if entry else frozenset()
+
+
+def all_roles(user: Any) -> frozenset[str]:
+    roles: set[str] = set()
+    for _school, held in memberships_by_school(user).values():
+        roles |= held
+    return frozenset(roles)
+
+
+def schools_for(user: Any) -> list[School]:
+    return [school for school, _roles in memberships_by_school(user).values()]
+
+
+def has_confirmed_device(user: Any) -> bool:
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def staff_with_role(school: School, *roles: str) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__school=school, memberships__role__in=roles, memberships__is_active=True, is_active=True
+        ).distinct()
+    )
+
+
+def staff_of(school: School) -> list[User]:
+    return list(User.objects.filter(memberships__school=school, memberships__is_active=True).distinct())
+
+
+__all__ = ["Role", "all_roles", "memberships_by_school", "roles_in", "schools_for", "staff_with_role"]

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import SwitchSchoolForm, TokenForm
+from .models import Role
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return "/"
+    return target
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    if selectors.has_confirmed_device(request.user):
+        messages.info(request, "Two-factor sign-in is already set up for your account.")
+        return redirect("home")
+    device = services.pending_totp_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp_device(request, token=form.cleaned_data["token"]):
+            messages.success(request, "Two-factor sign-in is now set up.")
+            return redirect("home")
+        form.add_error("token", "That code is not right. Check the time on your phone and try the newest code.")
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = BytesIO()
+    image.save(buffer)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_svg": buffer.getvalue().decode(), "secret": _b32(device.bin_key)},
+    )
+
+
+def _b32(key: bytes) -> str:
+    from base64 import b32encode
+
+    return b32encode(key).decode().rstrip("=")
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.verify_second_factor(request, token=form.cleaned_data["token"]):
+            return redirect(_safe_next(request))
+        form.add_error("token", "That code is not right. Try the newest code from your app.")
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+@require_POST
+def switch_school(request: HttpRequest) -> HttpResponse:
+    form = SwitchSchoolForm(request.POST)
+    if form.is_valid():
+        services.switch_school(request, school_id=form.cleaned_data["school"])
+    return redirect("home")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    memberships = [
+        (school, [label for value, label in Role.choices if value in roles])
+        for school, roles in selectors.memberships_by_school(request.user).values()
+    ]
+    return render(
+        request,
+        "accounts/profile.html",
+        {"memberships": memberships, "has_2fa": selectors.has_confirmed_device(request.user)},
+    )

@@ -1,0 +1,1 @@
+"""Models for attendance (built in its own issue)."""

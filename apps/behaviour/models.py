@@ -1,0 +1,1 @@
+"""Models for behaviour (built in its own issue)."""

@@ -1,0 +1,1 @@
+"""Models for safeguarding (built in its own issue)."""

@@ -1,0 +1,1 @@
+"""Models for support (built in its own issue)."""
