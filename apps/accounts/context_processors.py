@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from . import navigation
-from .selectors import schools_for
+from .selectors import schools_for, unread_notifications
 
 
 def hearth(request: HttpRequest) -> dict[str, Any]:
@@ -21,4 +21,5 @@ def hearth(request: HttpRequest) -> dict[str, Any]:
         "current_roles": roles,
         "user_schools": schools_for(user),
         "nav_items": navigation.items_for(roles),
+        "unread_notifications": unread_notifications(user, getattr(request, "school", None)),
     }

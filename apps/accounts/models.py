@@ -90,3 +90,24 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} at {self.school}"
+
+
+class Notification(models.Model):
+    """An in-app alert for one user (a concern marked as immediate risk, an overdue deadline). It
+    holds a title and a link, never the detail: the detail is read through the linked page, which
+    checks permission."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=300)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -63,3 +63,13 @@ def staff_of(school: School) -> list[User]:
 
 
 __all__ = ["Role", "all_roles", "memberships_by_school", "roles_in", "schools_for", "staff_with_role"]
+
+
+def unread_notifications(user: Any, school: School | None) -> list[Any]:
+    from .models import Notification
+
+    if school is None:
+        return []
+    return list(
+        Notification.objects.filter(user=user, school=school, read_at__isnull=True).order_by("-created_at")[:50]
+    )

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.audit import services as audit
 from apps.audit.models import Verb
 
+from .models import Notification
 from .selectors import memberships_by_school
 
 
@@ -55,3 +56,39 @@ def switch_school(request: HttpRequest, *, school_id: int) -> None:
         audit.record(request.user, Verb.DENIED, ("core.school", school_id), reason="accounts.switch_school")
         raise PermissionDenied("You are not a member of that school.")
     request.session[SESSION_SCHOOL_KEY] = school_id
+
+
+def notify(
+    users: Any, *, school: Any, title: str, url: str, urgent: bool = False, email: bool = True
+) -> list[Notification]:
+    """Alert each user in-app and, when `email`, by an email that carries only the title and a
+    link (never the detail). The email is sent after the transaction commits."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    made = Notification.objects.bulk_create(
+        Notification(user=u, school=school, title=title[:200], url=url, urgent=urgent) for u in recipients.values()
+    )
+    if email:
+        addresses = [u.email for u in recipients.values() if u.email]
+        link = f"{settings.HEARTH_BASE_URL}{url}"
+        subject = ("URGENT: " if urgent else "") + "Hearth: something needs your attention"
+        body = f"{title}\n\nOpen Hearth to see it (sign-in required):\n{link}\n"
+        if addresses:
+            transaction.on_commit(lambda: send_mail(subject, body, None, addresses, fail_silently=True))
+    return made
+
+
+def mark_notification_read(user: Any, *, notification_id: int) -> Notification:
+    from django.http import Http404
+    from django.utils import timezone
+
+    notification = Notification.objects.filter(pk=notification_id, user=user).first()
+    if notification is None:
+        audit.record(user, Verb.DENIED, ("accounts.notification", notification_id), reason="accounts.open_notification")
+        raise Http404("No such alert.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

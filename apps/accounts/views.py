@@ -112,3 +112,16 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {"memberships": memberships, "has_2fa": selectors.has_confirmed_device(request.user)},
     )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = selectors.unread_notifications(request.user, getattr(request, "school", None))
+    return render(request, "accounts/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    notification = services.mark_notification_read(request.user, notification_id=notification_id)
+    return redirect(notification.url if notification.url.startswith("/") else "home")
