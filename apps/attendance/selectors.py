@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db.models import Count, F, Q, QuerySet
 
+from apps.core.calendar import SchoolCalendar
 from apps.core.models import School
 
 from . import statutory
@@ -83,3 +85,46 @@ def marks_for(school: School, pupil_ids: Iterable[int], day: dt.date, session: s
     if session:
         qs = qs.filter(session=session)
     return qs
+
+
+# Penalty-notice threshold (domain §1.6) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PenaltyFlag:
+    pupil_id: int
+    upn: str
+    unauthorised_sessions: int
+    window_start: dt.date
+    window_end: dt.date
+
+
+def penalty_window_on(calendar: SchoolCalendar, on: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The 10 most recent school weeks up to and including the week of `on` (statutory)."""
+    # Ten school weeks can stretch over a summer holiday and two half-terms: a year back is ample.
+    days = calendar.school_days(on - dt.timedelta(days=400), on + dt.timedelta(days=6 - on.weekday()))
+    return statutory.penalty_window(days, on)
+
+
+def penalty_threshold(
+    school: School, on: dt.date, *, calendar: SchoolCalendar | None = None, pupil_ids: Iterable[int] | None = None
+) -> list[PenaltyFlag]:
+    """Pupils with at least 10 sessions of G/N/O/U in the rolling window on `on`, counting marks
+    up to and including `on` while on roll (issue 5; domain §1.6). Ordered by UPN."""
+    calendar = calendar or SchoolCalendar.for_school(school)
+    window = penalty_window_on(calendar, on)
+    if window is None:
+        return []
+    start, end = window
+    qs = on_roll_marks(school, start, end).filter(code__in=statutory.PENALTY_CODES)
+    if pupil_ids is not None:
+        qs = qs.filter(pupil_id__in=list(pupil_ids))
+    rows = (
+        qs.values("pupil_id", "pupil__upn")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=statutory.PENALTY_THRESHOLD_SESSIONS)
+        .order_by("pupil__upn")
+    )
+    return [
+        PenaltyFlag(r["pupil_id"], r["pupil__upn"], r["n"], start, end) for r in cast(Iterable[dict[str, Any]], rows)
+    ]
