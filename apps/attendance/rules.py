@@ -1,0 +1,51 @@
+"""Who may do what with attendance.
+
+- Record or amend marks for a pupil: the attendance officer and every whole-school role
+  (pastoral team, senior leaders, DSL team, SENCO, administrators), the head of the pupil's year,
+  and the tutor of the pupil's form (for their own register).
+- Manage follow-up, leave, part-time timetables, penalty notices and settings: the attendance
+  officer, the pastoral team and senior leaders.
+- See aggregate measures: staff, plus governors and trust officers (no named pupils).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from apps.accounts.models import AGGREGATE_ONLY_ROLES, PASTORAL_TEAM, SENIOR_LEADERSHIP, WHOLE_SCHOOL_ROLES, Role
+from apps.accounts.rules import holds_any, school_of
+from apps.accounts.selectors import roles_in
+
+#: Roles that run the attendance office (follow-up, leave, legal steps).
+ATTENDANCE_TEAM = frozenset({Role.ATTENDANCE_OFFICER, Role.ADMIN}) | PASTORAL_TEAM | SENIOR_LEADERSHIP
+#: Roles that may take a register (their own forms only, unless whole-school).
+REGISTER_ROLES = WHOLE_SCHOOL_ROLES | {Role.HEAD_OF_YEAR, Role.FORM_TUTOR}
+#: Roles that see attendance figures for named pupils across the school.
+MEASURE_ROLES = WHOLE_SCHOOL_ROLES | {Role.HEAD_OF_YEAR, Role.FORM_TUTOR}
+#: Roles that see aggregate (unnamed) figures.
+AGGREGATE_ROLES = MEASURE_ROLES | AGGREGATE_ONLY_ROLES
+
+is_attendance_team = holds_any(ATTENDANCE_TEAM)
+
+
+def may_record_marks(user: Any, pupil: Any) -> bool:
+    """Whether `user` may record or amend marks for `pupil`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    roles = roles_in(user, school_of(pupil))
+    if roles & WHOLE_SCHOOL_ROLES:
+        return True
+    if Role.HEAD_OF_YEAR in roles and pupil.year_group.heads.filter(pk=user.pk).exists():
+        return True
+    return bool(Role.FORM_TUTOR in roles and pupil.form_id and pupil.form.tutors.filter(pk=user.pk).exists())
+
+
+@rules.predicate
+def records_marks_for(user: Any, pupil: Any) -> bool:
+    return pupil is not None and may_record_marks(user, pupil)
+
+
+rules.add_perm("attendance.record_marks", records_marks_for)
+rules.add_perm("attendance.manage", is_attendance_team)

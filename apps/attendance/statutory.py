@@ -1,0 +1,335 @@
+"""Attendance rules as pure functions: the 2024 code set, the measures and the penalty threshold.
+
+Sources are the domain file `england-standards.md` §1 (The School Attendance (Pupil Registration)
+(England) Regulations 2024, SI 2024/208; Working together to improve school attendance, August
+2024; the National Framework for penalty notices). Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+#: The 2024 regulations came into force on 19 August 2024 (domain §1.2).
+REGULATIONS_2024_START = dt.date(2024, 8, 19)
+#: Registers stay open no longer than 30 minutes (domain §1.1).
+MAX_REGISTER_OPEN_MINUTES = 30
+
+
+class Stat(StrEnum):
+    """The statistical meaning of a code (domain §1.2, column "Stat")."""
+
+    PRESENT = "present"
+    AEA = "aea"  # approved educational activity: counts as attendance
+    AUTH = "auth"
+    UNAUTH = "unauth"
+    NOT_POSSIBLE = "not_possible"
+
+
+class Group(StrEnum):
+    ATTENDING = "Attending school"
+    ELSEWHERE = "Attending a place other than the school"
+    LEAVE = "Absent: leave of absence"
+    OTHER_AUTHORISED = "Absent: other authorised reasons"
+    UNAVOIDABLE = "Absent: unable to attend because of an unavoidable cause"
+    UNAUTHORISED = "Absent: unauthorised"
+    ADMINISTRATIVE = "Administrative"
+    REMOVED = "Removed on 19 August 2024 (history only)"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    meaning: str
+    group: Group
+    stat: Stat
+    current: bool = True  # False: removed in 2024, kept only for importing history
+
+    @property
+    def possible(self) -> bool:
+        """Whether the session counts toward possible sessions (domain §1.2, "Possible?")."""
+        return self.stat != Stat.NOT_POSSIBLE
+
+    @property
+    def attended(self) -> bool:
+        return self.stat in (Stat.PRESENT, Stat.AEA)
+
+    @property
+    def is_absence(self) -> bool:
+        return self.stat in (Stat.AUTH, Stat.UNAUTH)
+
+
+_CODES: list[Code] = [
+    Code("/", "Present at the school (morning session)", Group.ATTENDING, Stat.PRESENT),
+    Code("\\", "Present at the school (afternoon session)", Group.ATTENDING, Stat.PRESENT),
+    Code("L", "Late arrival before the register has closed", Group.ATTENDING, Stat.PRESENT),
+    Code("K", "Attending education provision arranged by the local authority", Group.ELSEWHERE, Stat.AEA),
+    Code("V", "Attending an educational visit or trip", Group.ELSEWHERE, Stat.AEA),
+    Code("P", "Participating in a supervised sporting activity", Group.ELSEWHERE, Stat.AEA),
+    Code("W", "Attending work experience", Group.ELSEWHERE, Stat.AEA),
+    Code("B", "Attending any other approved educational activity", Group.ELSEWHERE, Stat.AEA),
+    Code("D", "Dual registered: attending the other school", Group.LEAVE, Stat.NOT_POSSIBLE),
+    Code(
+        "C1",
+        "Leave of absence for a regulated performance or regulated employment abroad",
+        Group.LEAVE,
+        Stat.AUTH,
+    ),
+    Code("M", "Leave of absence for a medical or dental appointment", Group.LEAVE, Stat.AUTH),
+    Code(
+        "J1",
+        "Leave of absence for an interview for employment or admission to another institution",
+        Group.LEAVE,
+        Stat.AUTH,
+    ),
+    Code("S", "Leave of absence to study for a public examination", Group.LEAVE, Stat.AUTH),
+    Code("X", "Non-compulsory school age pupil not required to attend school", Group.LEAVE, Stat.NOT_POSSIBLE),
+    Code("C2", "Leave of absence: part-time timetable (compulsory school age)", Group.LEAVE, Stat.AUTH),
+    Code("C", "Leave of absence for exceptional circumstances", Group.LEAVE, Stat.AUTH),
+    Code("T", "Parent travelling for occupational purposes", Group.OTHER_AUTHORISED, Stat.AUTH),
+    Code("R", "Religious observance", Group.OTHER_AUTHORISED, Stat.AUTH),
+    Code("I", "Illness (not medical or dental appointment)", Group.OTHER_AUTHORISED, Stat.AUTH),
+    Code("E", "Suspended or permanently excluded, no alternative provision", Group.OTHER_AUTHORISED, Stat.AUTH),
+    Code("Q", "Unable to attend: lack of access arrangements", Group.UNAVOIDABLE, Stat.NOT_POSSIBLE),
+    Code("Y1", "Unable to attend: transport normally provided not available", Group.UNAVOIDABLE, Stat.NOT_POSSIBLE),
+    Code("Y2", "Unable to attend: widespread disruption to travel", Group.UNAVOIDABLE, Stat.NOT_POSSIBLE),
+    Code("Y3", "Unable to attend: part of the school premises closed", Group.UNAVOIDABLE, Stat.NOT_POSSIBLE),
+    Code("Y4", "Unable to attend: whole school site unexpectedly closed", Group.UNAVOIDABLE, Stat.NOT_POSSIBLE),
+    Code("Y5", "Unable to attend: in criminal justice detention", Group.UNAVOIDABLE, Stat.NOT_POSSIBLE),
+    Code("Y6", "Unable to attend: public health guidance or law", Group.UNAVOIDABLE, Stat.NOT_POSSIBLE),
+    Code("Y7", "Unable to attend: any other unavoidable cause", Group.UNAVOIDABLE, Stat.NOT_POSSIBLE),
+    Code("G", "Holiday not granted by the school", Group.UNAUTHORISED, Stat.UNAUTH),
+    Code("N", "Reason for absence not yet established", Group.UNAUTHORISED, Stat.UNAUTH),
+    Code("O", "Absent in other or unknown circumstances", Group.UNAUTHORISED, Stat.UNAUTH),
+    Code("U", "Arrived in school after registration closed", Group.UNAUTHORISED, Stat.UNAUTH),
+    Code("Z", "Prospective pupil not on the admission register", Group.ADMINISTRATIVE, Stat.NOT_POSSIBLE),
+    Code("#", "Planned whole-school closure", Group.ADMINISTRATIVE, Stat.NOT_POSSIBLE),
+    # Removed on 19 August 2024: history only (domain §1.2, "Codes removed").
+    Code(
+        "H",
+        "Agreed family holiday (removed 2024: use C only in exceptional circumstances)",
+        Group.REMOVED,
+        Stat.AUTH,
+        False,
+    ),
+    Code("F", "Agreed extended family holiday (removed before 2013)", Group.REMOVED, Stat.AUTH, False),
+    Code("J", "Interview (removed 2024: now J1, an authorised absence)", Group.REMOVED, Stat.AEA, False),
+    Code(
+        "Y",
+        "Unable to attend due to exceptional circumstances (removed 2024: now Y1 to Y7)",
+        Group.REMOVED,
+        Stat.NOT_POSSIBLE,
+        False,
+    ),
+]
+
+CODES: dict[str, Code] = {c.code: c for c in _CODES}
+CURRENT_CODES: dict[str, Code] = {c.code: c for c in _CODES if c.current}
+PRESENT_CODES = frozenset(c.code for c in _CODES if c.stat == Stat.PRESENT)
+ATTENDED_CODES = frozenset(c.code for c in _CODES if c.attended)
+AUTHORISED_CODES = frozenset(c.code for c in _CODES if c.stat == Stat.AUTH)
+UNAUTHORISED_CODES = frozenset(c.code for c in _CODES if c.stat == Stat.UNAUTH)
+NOT_POSSIBLE_CODES = frozenset(c.code for c in _CODES if c.stat == Stat.NOT_POSSIBLE)
+#: Codes counted toward the penalty-notice threshold (domain §1.6).
+PENALTY_CODES = frozenset({"G", "N", "O", "U"})
+#: Codes that carry minutes late (domain §1.1: L and U need an arrival time).
+LATE_CODES = frozenset({"L", "U"})
+
+
+def present_code(session: str) -> str:
+    """The "present" mark for a session: `/` in the morning, `\\` in the afternoon (reg 10 Table 1)."""
+    return "/" if session == "AM" else "\\"
+
+
+def normalise_code(code: str, session: str) -> str:
+    """Upper-case a typed code; either present mark becomes the one for the session."""
+    code = code.strip().upper()
+    if code in ("/", "\\"):
+        return present_code(session)
+    return code
+
+
+def code_problem(code: str, day: dt.date) -> str | None:
+    """Why `code` cannot be recorded for a session on `day`, or None when it can.
+
+    Codes removed on 19 August 2024 (H, J, Y, and the older F) are kept only for history, so they
+    are accepted for sessions before that date and refused after it (domain §1.2)."""
+    found = CODES.get(code)
+    if found is None:
+        return f"“{code}” is not an attendance code."
+    if not found.current and day >= REGULATIONS_2024_START:
+        replacement = {"H": "C (exceptional circumstances) or G", "J": "J1", "Y": "Y1 to Y7", "F": "C or G"}[code]
+        return f"“{code}” was removed on 19/08/2024 and is kept only for earlier history; use {replacement} instead."
+    return None
+
+
+def stat_of(code: str) -> Stat:
+    return CODES[code].stat
+
+
+# Measures -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """One pupil's (or group's) sessions over a date range, counted only while on roll
+    (domain §1.3). Percentages are exact; round only for display."""
+
+    possible_sessions: int = 0
+    present: int = 0  # attended: present, late before close and approved educational activity
+    authorised_absence: int = 0
+    unauthorised_absence: int = 0
+
+    @property
+    def overall_absence(self) -> int:
+        return self.authorised_absence + self.unauthorised_absence
+
+    @property
+    def absence_fraction(self) -> Fraction:
+        """Overall absence as an exact fraction of possible sessions (0 when there were none)."""
+        if not self.possible_sessions:
+            return Fraction(0)
+        return Fraction(self.overall_absence, self.possible_sessions)
+
+    @property
+    def attendance_pct(self) -> Decimal:
+        """100 × attended / possible (domain §1.3). 0 when there were no possible sessions; check
+        `possible_sessions` before showing it."""
+        if not self.possible_sessions:
+            return Decimal(0)
+        return Decimal(100 * self.present) / Decimal(self.possible_sessions)
+
+    @property
+    def absence_pct(self) -> Decimal:
+        if not self.possible_sessions:
+            return Decimal(0)
+        return Decimal(100 * self.overall_absence) / Decimal(self.possible_sessions)
+
+    @property
+    def authorised_pct(self) -> Decimal:
+        if not self.possible_sessions:
+            return Decimal(0)
+        return Decimal(100 * self.authorised_absence) / Decimal(self.possible_sessions)
+
+    @property
+    def unauthorised_pct(self) -> Decimal:
+        if not self.possible_sessions:
+            return Decimal(0)
+        return Decimal(100 * self.unauthorised_absence) / Decimal(self.possible_sessions)
+
+    @property
+    def persistent_absentee(self) -> bool:
+        """Overall absence ≥ 10% of possible sessions, tested exactly (domain §1.3)."""
+        return is_persistent_absence(self.overall_absence, self.possible_sessions)
+
+    @property
+    def severe_absentee(self) -> bool:
+        """Overall absence ≥ 50% of possible sessions, tested exactly (domain §1.3)."""
+        return is_severe_absence(self.overall_absence, self.possible_sessions)
+
+    def __add__(self, other: AttendanceSummary) -> AttendanceSummary:
+        return AttendanceSummary(
+            self.possible_sessions + other.possible_sessions,
+            self.present + other.present,
+            self.authorised_absence + other.authorised_absence,
+            self.unauthorised_absence + other.unauthorised_absence,
+        )
+
+
+def is_persistent_absence(absent: int, possible: int) -> bool:
+    """PA: absence ≥ 10% of possible sessions, on exact integers (domain §1.3)."""
+    return possible > 0 and absent * 10 >= possible
+
+
+def is_severe_absence(absent: int, possible: int) -> bool:
+    """SA: absence ≥ 50% of possible sessions, on exact integers (domain §1.3)."""
+    return possible > 0 and absent * 2 >= possible
+
+
+def summarise_codes(codes: Iterable[str]) -> AttendanceSummary:
+    """The summary of a list of codes already limited to sessions on roll (reference for tests
+    and for small in-memory uses; the selectors count in SQL)."""
+    possible = present = auth = unauth = 0
+    for code in codes:
+        stat = CODES[code].stat
+        if stat == Stat.NOT_POSSIBLE:
+            continue
+        possible += 1
+        if stat in (Stat.PRESENT, Stat.AEA):
+            present += 1
+        elif stat == Stat.AUTH:
+            auth += 1
+        else:
+            unauth += 1
+    return AttendanceSummary(possible, present, auth, unauth)
+
+
+def display_pct(value: Decimal | Fraction, places: int = 1) -> str:
+    """Round a percentage for display only."""
+    return (
+        f"{Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else value:.{places}f}"
+    )
+
+
+# Penalty-notice threshold (domain §1.6) ------------------------------------------------------
+
+PENALTY_THRESHOLD_SESSIONS = 10
+PENALTY_WINDOW_WEEKS = 10
+PENALTY_NOTICE_LIMIT = 2  # per parent, per child, in a rolling 3 years
+PENALTY_LIMIT_YEARS = 3
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the Monday–Sunday week holding `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def penalty_window(school_days: Iterable[dt.date], on: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The rolling window on `on`: the 10 most recent school weeks (Monday–Sunday weeks with at
+    least one school session) up to and including the week of `on`, counting marks up to and
+    including `on` (issue 5, domain §1.6). Returns (first day, `on`), or None with no school weeks.
+
+    `school_days` must hold every school day up to `on` for at least the span of the window."""
+    weeks = sorted({week_start(d) for d in school_days if d <= on}, reverse=True)
+    this_week = week_start(on)
+    weeks = [w for w in weeks if w <= this_week][:PENALTY_WINDOW_WEEKS]
+    if not weeks:
+        return None
+    return weeks[-1], on
+
+
+def meets_penalty_threshold(unauthorised_sessions: int) -> bool:
+    return unauthorised_sessions >= PENALTY_THRESHOLD_SESSIONS
+
+
+def notices_in_limit_period(issued_dates: Iterable[dt.date], on: dt.date) -> int:
+    """Notices issued (not withdrawn) in the 3 years up to `on` (domain §1.6)."""
+    try:
+        start = on.replace(year=on.year - PENALTY_LIMIT_YEARS)
+    except ValueError:  # 29 February
+        start = on.replace(year=on.year - PENALTY_LIMIT_YEARS, day=28)
+    return sum(1 for d in issued_dates if start < d <= on)
+
+
+def may_issue_penalty_notice(issued_dates: Iterable[dt.date], on: dt.date) -> bool:
+    """At most two notices per parent per child in a rolling 3-year period (domain §1.6)."""
+    return notices_in_limit_period(issued_dates, on) < PENALTY_NOTICE_LIMIT
+
+
+def penalty_amount(issued_dates: Iterable[dt.date], on: dt.date, paid_within_days: int | None = None) -> int:
+    """£ due on a notice issued on `on`: first notice £160, £80 if paid within 21 days; a second
+    notice within 3 years of the first is a flat £160 (domain §1.6)."""
+    earlier = notices_in_limit_period([d for d in issued_dates if d < on], on)
+    if earlier == 0 and paid_within_days is not None and paid_within_days <= 21:
+        return 80
+    return 160
+
+
+# Children absent from education (domain §1.7) -------------------------------------------------
+
+CME_UNAUTHORISED_DAYS = 10
+CME_ILLNESS_DAYS = 15

@@ -1,0 +1,176 @@
+"""The foundation's main pages in a real browser: each one signed in through the UI, checked by
+axe-core (no serious or critical violation), with no console error and no CSP violation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from apps.accounts import navigation
+from apps.accounts.services import notify
+from apps.people.views import STAFF_ROLES
+from conftest import verified_device
+
+from .helpers import assert_accessible, sign_in, totp_code
+
+
+def test_the_sign_in_page_is_accessible_and_rejects_a_wrong_password_clearly(page: Page, live_server, personas):
+    page.goto("/accounts/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Hearth")
+    assert_accessible(page)
+
+    page.get_by_label("Username").fill(personas.teacher.username)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_accessible(page)
+
+
+HOME = re.compile(r"/(core/home/)?$")
+
+
+@pytest.fixture(autouse=True)
+def pupils_in_the_menu(monkeypatch):
+    """Until apps/people/nav.py exists, put "Pupils" in the menu the way that file would: the
+    header's pupil search and the menu only show when the user has menu items."""
+    items = navigation.all_items()
+    if not any(item.url_name == "people:list" for item in items):
+        pupils = navigation.NavItem("Pupils", "people:list", frozenset(STAFF_ROLES), order=10)
+        monkeypatch.setattr(navigation, "all_items", lambda: (pupils, *items))
+
+
+def test_a_teacher_signs_in_without_a_second_factor_and_sees_their_home_page(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.teacher)
+    expect(page).to_have_url(HOME)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Teacher")
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_dsl_with_an_authenticator_gives_a_code_and_reaches_their_home_page(page: Page, live_server, personas):
+    verified_device(personas.dsl)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(personas.dsl.username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
+    assert_accessible(page)
+
+    page.get_by_label("6-digit code").fill(totp_code(TOTPDevice.objects.get(user=personas.dsl, confirmed=True)))
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(HOME)
+    expect(page.locator(".lead")).to_contain_text("Designated Safeguarding Lead")
+    assert_accessible(page)
+
+
+def test_a_deputy_dsl_without_an_authenticator_sets_one_up_on_first_sign_in(page: Page, live_server, personas):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(personas.deputy_dsl.username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/setup/"))
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("6-digit code").fill(totp_code(TOTPDevice.objects.get(user=personas.deputy_dsl, confirmed=False)))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(HOME)
+    expect(page.get_by_role("status")).to_contain_text("Two-factor sign-in is now set up")
+    assert_accessible(page)
+    assert TOTPDevice.objects.filter(user=personas.deputy_dsl, confirmed=True).count() == 1
+
+
+def test_a_governor_home_page_is_accessible(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.governor)
+    expect(page.locator(".lead")).to_contain_text("Governor")
+    assert_accessible(page)
+
+
+def test_the_pupil_list_is_accessible_and_shows_the_head_of_years_pupils(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.head_of_year)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Pupils").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pupils")
+    expect(page.get_by_role("link", name="Testpupil, Amelia")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_pupil_profile_is_accessible_to_the_dsl(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.dsl)
+    page.goto(f"/pupils/{personas.pupil.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Amelia")
+    assert_accessible(page)
+
+
+def test_the_pupil_search_works_with_the_keyboard_alone(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.pastoral_lead)
+    search = page.get_by_role("combobox", name="Find a pupil")
+    search.focus()
+    page.keyboard.type("Testp")
+    options = page.get_by_role("option")
+    expect(options).to_have_count(2)
+    expect(search).to_have_attribute("aria-expanded", "true")
+    assert_accessible(page)
+
+    page.keyboard.press("ArrowDown")
+    second = options.nth(1)
+    expect(second).to_have_attribute("aria-selected", "true")
+    expect(search).to_have_attribute("aria-activedescendant", second.get_attribute("id") or "")
+    expected = second.get_attribute("href") or ""
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(expected) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Testpupil")
+    assert_accessible(page)
+
+
+def test_the_full_page_pupil_search_without_javascript_is_accessible(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.form_tutor)
+    page.goto("/pupils/search/?q=Amelia")
+    expect(page.get_by_role("table")).to_contain_text("Amelia")
+    assert_accessible(page)
+
+
+def test_the_account_page_is_accessible(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.teacher)
+    page.get_by_role("link", name=personas.teacher.display_name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(personas.teacher.display_name)
+    expect(page.get_by_role("table")).to_contain_text("Brookfield Academy")
+    assert_accessible(page)
+
+
+def test_the_alerts_page_lists_an_urgent_alert_accessibly(page: Page, live_server, personas):
+    notify(
+        [personas.dsl],
+        school=personas.school,
+        title="A concern about a pupil needs triage",
+        url=f"/pupils/{personas.pupil.pk}/",
+        urgent=True,
+        email=False,
+    )
+    sign_in(page, live_server, personas.dsl)
+    page.get_by_role("link", name=re.compile("^Alerts")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alerts")
+    expect(page.get_by_text("Urgent", exact=True)).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="A concern about a pupil needs triage").click()
+    expect(page).to_have_url(re.compile(rf"/pupils/{personas.pupil.pk}/$"))
+
+
+def test_a_user_of_two_schools_can_switch_school_from_the_header(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.trust_officer)
+    switcher = page.get_by_label("School")
+    expect(switcher).to_be_visible()
+    assert_accessible(page)
+    switcher.select_option(label="Hillside School")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.locator(".school-name")).to_have_text("Hillside School")
+
+
+def test_the_api_reference_is_accessible(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.admin)
+    page.goto("/api/docs/")
+    expect(page.get_by_role("table", name="Endpoints")).to_be_visible()
+    assert_accessible(page)
