@@ -128,7 +128,6 @@ def build_personas() -> Personas:
         legal_forename="Noah",
         legal_surname="Elsewhere",
     )
-    TOTPDevice.objects.bulk_create(TOTPDevice(user=u, name="test", confirmed=True) for u in users.values())
     return Personas(
         school=school,
         other_school=other_school,
