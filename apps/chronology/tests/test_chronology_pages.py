@@ -100,9 +100,7 @@ def test_pupil_outside_the_teachers_groups_is_404(client_for, personas):
 
 def test_pdf_holds_what_the_viewer_may_see_and_is_audited(client_for, personas):
     _entries(personas)
-    response = client_for(personas.teacher).get(
-        reverse("chronology:pupil_pdf", kwargs={"pupil_id": personas.pupil.pk})
-    )
+    response = client_for(personas.teacher).get(reverse("chronology:pupil_pdf", kwargs={"pupil_id": personas.pupil.pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
