@@ -109,3 +109,23 @@ def get_school_user(school: School, viewer: Any, user_id: int) -> User:
 
 def active_roles_in(school: School, user: User) -> list[str]:
     return list(Membership.objects.filter(school=school, user=user, is_active=True).values_list("role", flat=True))
+
+
+def staff_missing_second_factor(school: School) -> list[User]:
+    """Active staff whose roles here need a second factor and who have not set one up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .models import TWO_FACTOR_ROLES
+
+    with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__is_active=True,
+            memberships__role__in=TWO_FACTOR_ROLES,
+        )
+        .exclude(pk__in=with_device)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

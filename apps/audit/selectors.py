@@ -67,3 +67,11 @@ def pupils_named(school: Any, events: list[AuditEvent]) -> dict[int, Any]:
 
     ids = {e.pupil_id for e in events if e.pupil_id}
     return {p.pk: p for p in Pupil.objects.filter(school=school, pk__in=ids)}
+
+
+def recent_denials(school: Any, *, days: int = 7) -> int:
+    """How many refused attempts to open a record in `school` in the last `days` days."""
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(days=days)
+    return AuditEvent.objects.filter(school=school, verb=Verb.DENIED, at__gte=since).count()
