@@ -30,6 +30,8 @@
     }
     document.body.addEventListener("htmx:afterSwap", function (e) {
       if (e.target !== box) return;
+      // Focus stays in the input (aria-activedescendant): the options are not Tab stops.
+      Array.prototype.forEach.call(box.querySelectorAll("a[href]"), function (a) { a.setAttribute("tabindex", "-1"); });
       var count = options().length;
       var shown = box.querySelectorAll("[role=option]").length > 0;
       input.setAttribute("aria-expanded", shown ? "true" : "false");
