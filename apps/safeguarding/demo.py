@@ -248,7 +248,7 @@ def seed(ctx: DemoContext) -> None:
                     "No further action by children's social care; signposted to Early Help.",
                 ]
             ),
-            received_on=statutory.referral_response_due_on(d.referral_date),
+            received_on=d.response_due_on,
             recorded_by=d.decided_by,
         )
         for d in decisions
