@@ -103,6 +103,7 @@ class Concern(SchoolScopedModel):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     triage_due_at = models.DateTimeField()
     triaged_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     outcome = EncryptedTextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -292,6 +293,7 @@ class ConcernAction(SchoolScopedModel):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -502,3 +502,45 @@ def end_status(actor: Any, *, status: SafeguardingStatus, end_date: dt.date, rea
         )
         audit.record(actor, Verb.UPDATE, status, pupil=status.pupil_id, reason="safeguarding.end_status")
     return status
+
+
+def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Alert the DSL and deputies about concerns past their time limit (triage, or acknowledgement
+    of an immediate risk), and each owner and the DSL team about actions past their due date. Each
+    item is escalated once. Run by `manage.py safeguarding_escalate` (e.g. every 15 minutes)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    late = Concern.objects.filter(school=school, status=Concern.Status.NEW, escalated_at__isnull=True).filter(
+        models.Q(triage_due_at__lt=now)
+        | models.Q(immediate_risk=True, acknowledged_at__isnull=True, acknowledge_due_at__lt=now)
+    )
+    actions = ConcernAction.objects.filter(
+        school=school, status=ConcernAction.Status.OPEN, due_on__lt=today, reminded_at__isnull=True
+    ).select_related("owner", "concern")
+    counts = {"concerns": late.count(), "actions": actions.count()}
+    if dry_run:
+        return counts
+    team = _dsl_team(school)
+    with transaction.atomic():
+        for concern in late:
+            notify(
+                team,
+                school=school,
+                title=f"Overdue: concern {concern.reference} has passed its time limit",
+                url=_concern_url(concern),
+                urgent=True,
+            )
+            concern.escalated_at = now
+            concern.save(update_fields=["escalated_at", "updated_at"])
+            audit.record("system", Verb.UPDATE, concern, reason="safeguarding.escalate")
+        for action in actions:
+            notify(
+                {action.owner, *team},
+                school=school,
+                title=f"Overdue action on {action.concern.reference} (was due {action.due_on:%d/%m/%Y})",
+                url=_concern_url(action.concern),
+            )
+            action.reminded_at = now
+            action.save(update_fields=["reminded_at", "updated_at"])
+            audit.record("system", Verb.UPDATE, action, reason="safeguarding.remind_action")
+    return counts
