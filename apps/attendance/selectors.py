@@ -12,12 +12,18 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
 
+from apps.accounts.models import WHOLE_SCHOOL_ROLES, Role
+from apps.accounts.selectors import roles_in
+from apps.audit import services as audit
+from apps.audit.models import Verb
 from apps.core.calendar import SchoolCalendar
 from apps.core.models import School
+from apps.people.models import Form, Pupil
 
 from . import statutory
-from .models import Mark
+from .models import Mark, MarkHistory, RegisterTaken
 from .statutory import AttendanceSummary
 
 #: Above this many pupils the selector reads the whole school and keeps the ones asked for,
@@ -128,3 +134,152 @@ def penalty_threshold(
     return [
         PenaltyFlag(r["pupil_id"], r["pupil__upn"], r["n"], start, end) for r in cast(Iterable[dict[str, Any]], rows)
     ]
+
+
+# Registers ---------------------------------------------------------------------------------------
+
+
+def register_forms(school: School, viewer: Any) -> QuerySet[Form]:
+    """The forms whose register `viewer` may take: every form for whole-school roles, the forms of
+    the years a head of year leads, a tutor's own forms."""
+    roles = roles_in(viewer, school)
+    qs = Form.objects.filter(school=school).select_related("year_group").order_by("year_group__number", "name")
+    if roles & WHOLE_SCHOOL_ROLES:
+        return qs
+    condition = Q(pk__in=[])
+    if Role.HEAD_OF_YEAR in roles:
+        condition |= Q(year_group__heads=viewer)
+    if Role.FORM_TUTOR in roles:
+        condition |= Q(tutors=viewer)
+    return qs.filter(condition).distinct()
+
+
+def get_register_form(school: School, viewer: Any, form_id: int) -> Form:
+    """The form, or 404 when it is missing or not one whose register `viewer` may take (audited)."""
+    form = register_forms(school, viewer).filter(pk=form_id).first()
+    if form is None:
+        audit.record(viewer, Verb.DENIED, ("people.form", form_id), school=school, reason="attendance.register")
+        raise Http404("No such form.")
+    return form
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    pupil: Pupil
+    mark: Mark | None
+
+    @property
+    def elsewhere(self) -> bool:
+        """Marked by someone other than the register (a trip, a suspension, a closure...)."""
+        return self.mark is not None and self.mark.source != "register"
+
+
+def register_rows(form: Form, day: dt.date, session: str) -> list[RegisterRow]:
+    """The pupils on roll in `form` on `day`, with the mark already held for the session."""
+    pupils = list(
+        Pupil.objects.filter(form=form, admission_date__lte=day)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
+        .order_by("legal_surname", "legal_forename")
+    )
+    marks = {m.pupil_id: m for m in marks_for(form.school, [p.pk for p in pupils], day, session)}
+    return [RegisterRow(p, marks.get(p.pk)) for p in pupils]
+
+
+@dataclass(frozen=True)
+class RegisterStatus:
+    form: Form
+    taken: RegisterTaken | None
+    pupils: int
+
+
+def register_completion(school: School, day: dt.date, session: str) -> list[RegisterStatus]:
+    """Every form with pupils on roll, and whether its register was taken for the session."""
+    forms = list(
+        Form.objects.filter(school=school)
+        .select_related("year_group")
+        .annotate(
+            on_roll=Count(
+                "pupils",
+                filter=Q(pupils__admission_date__lte=day)
+                & (Q(pupils__leaving_date__isnull=True) | Q(pupils__leaving_date__gte=day)),
+            )
+        )
+        .order_by("year_group__number", "name")
+    )
+    taken = {
+        r.form_id: r
+        for r in RegisterTaken.objects.filter(school=school, date=day, session=session).select_related("taken_by")
+    }
+    return [RegisterStatus(f, taken.get(f.pk), f.on_roll) for f in forms if f.on_roll]  # type: ignore[attr-defined]
+
+
+def mark_history(school: School, pupil: Pupil, start: dt.date, end: dt.date) -> list[MarkHistory]:
+    return list(
+        MarkHistory.objects.filter(school=school, mark__pupil=pupil, mark__date__gte=start, mark__date__lte=end)
+        .select_related("mark", "amended_by", "old_recorded_by")
+        .order_by("-amended_at", "-id")
+    )
+
+
+# One pupil ---------------------------------------------------------------------------------------
+
+
+def year_start(day: dt.date) -> dt.date:
+    from apps.core.calendar import academic_year_start
+
+    return academic_year_start(day)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    am: str
+    pm: str
+    school_day: bool
+
+
+def session_calendar(school: School, pupil: Pupil, start: dt.date, end: dt.date) -> list[list[CalendarDay]]:
+    """Weeks (Monday to Friday) from `start` to `end` with the pupil's AM and PM codes."""
+    calendar = SchoolCalendar.for_school(school)
+    marks = {
+        (m.date, m.session): m.code
+        for m in Mark.objects.filter(school=school, pupil=pupil, date__gte=start, date__lte=end).only(
+            "date", "session", "code"
+        )
+    }
+    weeks: list[list[CalendarDay]] = []
+    monday = statutory.week_start(start)
+    while monday <= end:
+        week = []
+        for i in range(5):
+            day = monday + dt.timedelta(days=i)
+            week.append(
+                CalendarDay(day, marks.get((day, "AM"), ""), marks.get((day, "PM"), ""), calendar.is_school_day(day))
+            )
+        weeks.append(week)
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+def pupil_attendance(
+    school: School, viewer: Any, pupil: Pupil, start: dt.date, end: dt.date, *, today: dt.date
+) -> dict[str, Any]:
+    """Everything on a pupil's attendance page. The viewer has already been checked."""
+    calendar = SchoolCalendar.for_school(school)
+    term = calendar.term_containing(today)
+    year_from = year_start(today)
+    summaries = {
+        "Year to date": attendance_summaries(school, [pupil.pk], year_from, today)[pupil.pk],
+        "Selected range": attendance_summaries(school, [pupil.pk], start, end)[pupil.pk],
+    }
+    if term is not None:
+        summaries["This half-term"] = attendance_summaries(school, [pupil.pk], term.start_date, today)[pupil.pk]
+    cal_end = min(end, today)
+    cal_start = max(start, cal_end - dt.timedelta(weeks=12))
+    return {
+        "summaries": summaries,
+        "start": start,
+        "end": end,
+        "weeks": session_calendar(school, pupil, cal_start, cal_end),
+        "history": mark_history(school, pupil, year_from - dt.timedelta(days=365), today)[:50],
+    }

@@ -1,3 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("registers/", views.registers, name="registers"),
+    path("registers/<int:form_id>/", views.register, name="register"),
+    path("registers/completion/", views.completion, name="completion"),
+    path("pupils/<int:pupil_id>/", views.pupil, name="pupil"),
+    path("pupils/<int:pupil_id>/amend/", views.amend, name="amend"),
+]
