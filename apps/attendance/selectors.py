@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import WHOLE_SCHOOL_ROLES, Role
@@ -20,10 +20,10 @@ from apps.audit import services as audit
 from apps.audit.models import Verb
 from apps.core.calendar import SchoolCalendar
 from apps.core.models import School
-from apps.people.models import Form, Pupil
+from apps.people.models import Form, Pupil, PupilCarer
 
 from . import statutory
-from .models import Mark, MarkHistory, RegisterTaken
+from .models import ContactAttempt, Mark, MarkHistory, RegisterTaken
 from .statutory import AttendanceSummary
 
 #: Above this many pupils the selector reads the whole school and keeps the ones asked for,
@@ -283,3 +283,70 @@ def pupil_attendance(
         "weeks": session_calendar(school, pupil, cal_start, cal_end),
         "history": mark_history(school, pupil, year_from - dt.timedelta(days=365), today)[:50],
     }
+
+
+# First-day response (issue 5; domain §1.5 stage 1, §1.2 on N) -----------------------------------
+
+
+@dataclass
+class FirstDayRow:
+    pupil: Pupil
+    sessions: list[str]
+    carers: list[Any]  # PupilCarer links in priority order, restricted ones included (to show why)
+    contacts: list[ContactAttempt]
+
+
+def first_day_list(school: School, day: dt.date) -> list[FirstDayRow]:
+    """Pupils marked `N` (no reason yet) on `day`, with their carers in contact-priority order
+    (restrictions shown, so no one rings a carer they must not) and the calls logged so far."""
+    marks = list(
+        on_roll_marks(school, day, day)
+        .filter(code="N")
+        .select_related("pupil", "pupil__form", "pupil__year_group")
+        .order_by("pupil__legal_surname", "pupil__legal_forename", "session")
+    )
+    rows: dict[int, FirstDayRow] = {}
+    for mark in marks:
+        row = rows.setdefault(mark.pupil_id, FirstDayRow(mark.pupil, [], [], []))
+        row.sessions.append(mark.session)
+    if not rows:
+        return []
+    links = PupilCarer.objects.filter(pupil_id__in=rows).select_related("carer").order_by("contact_priority", "id")
+    for link in links:
+        rows[link.pupil_id].carers.append(link)
+    for contact in ContactAttempt.objects.filter(school=school, date=day, pupil_id__in=rows).select_related(
+        "carer", "recorded_by"
+    ):
+        rows[contact.pupil_id].contacts.append(contact)
+    return list(rows.values())
+
+
+@dataclass(frozen=True)
+class OverdueN:
+    pupil: Pupil
+    first: dt.date
+    sessions: int
+
+
+def overdue_n_marks(school: School, today: dt.date, *, calendar: SchoolCalendar | None = None) -> list[OverdueN]:
+    """Pupils with an `N` still unresolved after the school's limit in school days (a setting:
+    the widely quoted 5 days is unconfirmed, domain §1.2). Looks back one year."""
+    from .models import AttendanceSettings
+
+    calendar = calendar or SchoolCalendar.for_school(school)
+    policy = AttendanceSettings.objects.filter(school=school).first()
+    limit = policy.n_code_limit_school_days if policy else 5
+    try:
+        limit_day = calendar.add_school_days(today, -limit)
+    except ValueError:
+        return []
+    rows = (
+        on_roll_marks(school, today - dt.timedelta(days=365), limit_day)
+        .filter(code="N")
+        .values("pupil_id")
+        .annotate(first=Min("date"), n=Count("pk"))
+        .order_by("first")
+    )
+    found = list(cast(Iterable[dict[str, Any]], rows))
+    pupils = Pupil.objects.select_related("form").in_bulk([r["pupil_id"] for r in found])
+    return [OverdueN(pupils[r["pupil_id"]], r["first"], r["n"]) for r in found if r["pupil_id"] in pupils]

@@ -464,3 +464,91 @@ def alert_dsl_of_unexplained_absence(school: School, *, day: dt.date, pupil_ids:
             reason="attendance.dsl_alert",
         )
     return fresh
+
+
+# First-day response ------------------------------------------------------------------------------
+
+
+def record_contact(
+    actor: Any,
+    *,
+    pupil: Any,
+    day: dt.date,
+    carer_id: int | None,
+    method: str,
+    outcome: str,
+    new_code: str = "",
+    note: str = "",
+) -> Any:
+    """Log one call (or message) about a pupil's `N` absence on `day` and, when it gave a reason,
+    replace the `N` marks that day with `new_code` (an `N` must be replaced once the reason is known,
+    domain §1.2). A carer under a no-contact restriction cannot be logged as called."""
+    from apps.chronology.models import Confidentiality, Kind
+    from apps.chronology.services import add_entry
+    from apps.people.models import PupilCarer
+
+    from .models import ContactAttempt
+
+    school = pupil.school
+    if not may_manage(actor, school):
+        audit.record(actor, Verb.DENIED, pupil, pupil=pupil, school=school, reason="attendance.record_contact")
+        raise PermissionDenied("Only the attendance office logs first-day calls.")
+    carer = None
+    if carer_id is not None:
+        link = PupilCarer.objects.filter(pupil=pupil, carer_id=carer_id).select_related("carer").first()
+        if link is None:
+            raise ValidationError("That carer is not linked to this pupil.")
+        if not link.may_be_contacted:
+            raise ValidationError(
+                f"{link.carer.full_name} must not be contacted ({link.get_restriction_display()}): "
+                "call the next carer instead."
+            )
+        carer = link.carer
+    if outcome not in ContactAttempt.Outcome.values:
+        raise ValidationError("Choose the outcome of the call.")
+    code = statutory.normalise_code(new_code, "AM") if new_code else ""
+    if code and (problem := statutory.code_problem(code, day)):
+        raise ValidationError(problem)
+    if code == "N":
+        code = ""
+
+    def work() -> Any:
+        contact = ContactAttempt.objects.create(
+            school=school,
+            pupil=pupil,
+            date=day,
+            carer=carer,
+            method=method,
+            outcome=outcome,
+            new_code=code,
+            note=note[:300],
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        if code:
+            sessions = list(
+                Mark.objects.filter(school=school, pupil=pupil, date=day, code="N").values_list("date", "session")
+            )
+            if sessions:
+                record_marks(
+                    actor,
+                    school=school,
+                    pupil=pupil,
+                    sessions=sessions,
+                    code=code,
+                    reason=f"First-day call: {contact.get_outcome_display()}",
+                    source=Source.FOLLOW_UP,
+                )
+        add_entry(
+            pupil=pupil,
+            kind=Kind.CONTACT,
+            title=f"Attendance call about {day:%d/%m/%Y}: {contact.get_outcome_display()}",
+            summary=note,
+            author=actor,
+            source=contact,
+            confidentiality=Confidentiality.PASTORAL,
+        )
+        audit.record(actor, Verb.CREATE, contact, school=school, pupil=pupil, reason="attendance.record_contact")
+        return contact
+
+    return with_retry(work)

@@ -18,7 +18,8 @@ from apps.accounts.types import HearthRequest
 from apps.people import selectors as people_selectors
 
 from . import selectors, services, statutory
-from .forms import AmendMarkForm, parse_day, parse_register, parse_session
+from .forms import CODE_CHOICES, AmendMarkForm, ContactForm, parse_day, parse_register, parse_session
+from .models import ContactAttempt
 from .rules import ATTENDANCE_TEAM, REGISTER_ROLES
 
 STAFF_ROLES = set(Role.values) - AGGREGATE_ONLY_ROLES
@@ -140,3 +141,54 @@ def pupil(request: HearthRequest, pupil_id: int) -> HttpResponse:
     context = selectors.pupil_attendance(request.school, request.user, pupil, start, end, today=today)
     can_manage = bool(request.roles & ATTENDANCE_TEAM)
     return render(request, "attendance/pupil.html", {"pupil": pupil, "can_manage": can_manage, **context})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def first_day(request: HearthRequest) -> HttpResponse:
+    """The first-day calling list: pupils absent with no reason (N) today, carers in priority order."""
+    day = parse_day(request.GET.get("date"))
+    rows = selectors.first_day_list(request.school, day)
+    overdue = selectors.overdue_n_marks(request.school, day)
+    return render(
+        request,
+        "attendance/first_day.html",
+        {
+            "rows": rows,
+            "overdue": overdue,
+            "day": day,
+            "methods": ContactAttempt.Method.choices,
+            "outcomes": ContactAttempt.Outcome.choices,
+            "codes": CODE_CHOICES,
+        },
+    )
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def contact(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    """Log a first-day call and, when it gave a reason, the code that replaces N."""
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    day = parse_day(request.POST.get("date") or request.GET.get("date"))
+    carers = [(link.carer_id, link.carer.full_name) for link in people_selectors.carer_links(pupil)]
+    form = ContactForm(request.POST or None, carers=carers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_contact(
+                request.user,
+                pupil=pupil,
+                day=day,
+                carer_id=data["carer"],
+                method=data["method"],
+                outcome=data["outcome"],
+                new_code=data["new_code"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Call about {pupil.full_name} logged.")
+            return redirect(f"{reverse('attendance:first_day')}?date={day:%Y-%m-%d}")
+    return render(request, "attendance/contact.html", {"pupil": pupil, "form": form, "day": day})

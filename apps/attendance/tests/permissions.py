@@ -36,4 +36,19 @@ CASES = [
         data=lambda p: {"date": DAY, "session": "AM", "code": "I", "reason": "Carer phoned"},
         note="save",
     ),
+    Case("attendance:first_day", ATTENDANCE_TEAM | {"other_school_dsl"}, query=f"date={DAY}"),
+    Case("attendance:contact", ATTENDANCE_TEAM, kwargs=_pupil, query=f"date={DAY}"),
+    Case(
+        "attendance:contact",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {
+            "date": DAY,
+            "carer": p.pupil.carer_links.first().carer_id,
+            "method": "phone",
+            "outcome": "no_answer",
+        },
+        note="save",
+    ),
 ]
