@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, cast
 
 from django.db.models import Count, F, Min, Q, QuerySet
@@ -350,3 +351,134 @@ def overdue_n_marks(school: School, today: dt.date, *, calendar: SchoolCalendar 
     found = list(cast(Iterable[dict[str, Any]], rows))
     pupils = Pupil.objects.select_related("form").in_bulk([r["pupil_id"] for r in found])
     return [OverdueN(pupils[r["pupil_id"]], r["first"], r["n"]) for r in found if r["pupil_id"] in pupils]
+
+
+# Measures: persistent and severe absence, group breakdowns (domain §1.3) -------------------------
+
+
+@dataclass(frozen=True)
+class PupilMeasure:
+    pupil: Pupil
+    summary: AttendanceSummary
+
+
+def _pupils_on_roll_between(school: School, start: dt.date, end: dt.date) -> QuerySet[Pupil]:
+    return (
+        Pupil.objects.filter(school=school, admission_date__lte=end)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
+        .select_related("year_group", "form")
+    )
+
+
+def absence_list(
+    school: School,
+    viewer: Any,
+    start: dt.date,
+    end: dt.date,
+    *,
+    year: int | None = None,
+    form: str = "",
+    band: str = "pa",
+) -> list[PupilMeasure]:
+    """Pupils the viewer may see with persistent (≥ 10%) or severe (≥ 50%) absence over
+    `start`..`end`, counting only sessions on roll, thresholds tested on exact integers
+    (domain §1.3). `band`: "pa" (PA, which includes SA), "sa", or "all". Highest absence first."""
+    from apps.people.selectors import pupil_visibility
+
+    pupils = _pupils_on_roll_between(school, start, end)
+    condition = pupil_visibility(school, viewer)
+    if condition is not None:
+        pupils = pupils.filter(condition).distinct()
+    if year is not None:
+        pupils = pupils.filter(year_group__number=year)
+    if form:
+        pupils = pupils.filter(form__name=form)
+    by_id = {p.pk: p for p in pupils}
+    summaries = attendance_summaries(school, by_id if len(by_id) <= _IN_LIST_LIMIT else None, start, end)
+    rows = []
+    for pid, summary in summaries.items():
+        if pid not in by_id or not summary.possible_sessions:
+            continue
+        if band == "sa" and not summary.severe_absentee:
+            continue
+        if band == "pa" and not summary.persistent_absentee:
+            continue
+        rows.append(PupilMeasure(by_id[pid], summary))
+    rows.sort(key=lambda r: (-r.summary.absence_fraction, r.pupil.legal_surname, r.pupil.legal_forename))
+    return rows
+
+
+BREAKDOWNS: dict[str, str] = {
+    "year": "Year group",
+    "form": "Form",
+    "sex": "Sex",
+    "fsm": "Free school meals",
+    "sen": "SEN status",
+    "eal": "English as an additional language",
+    "looked_after": "Looked after",
+}
+
+
+@dataclass
+class GroupMeasure:
+    label: str
+    pupils: int = 0
+    summary: AttendanceSummary = field(default_factory=AttendanceSummary)
+    persistent: int = 0
+    severe: int = 0
+
+    @property
+    def pa_rate(self) -> Fraction:
+        return Fraction(self.persistent, self.pupils) if self.pupils else Fraction(0)
+
+
+def _group_label(pupil: Pupil, by: str) -> str:
+    if by == "year":
+        return str(pupil.year_group)
+    if by == "form":
+        return pupil.form.name if pupil.form else "No form"
+    if by == "sex":
+        return pupil.get_sex_display()
+    if by == "sen":
+        return pupil.get_sen_status_display()
+    value = {"fsm": pupil.fsm, "eal": pupil.eal, "looked_after": pupil.looked_after}[by]
+    return "Yes" if value else "No"
+
+
+def group_breakdown(school: School, start: dt.date, end: dt.date, by: str) -> tuple[list[GroupMeasure], GroupMeasure]:
+    """Attendance, PA and SA counts per group and for the whole school (no names: governors and
+    trust officers may see it). A pupil counts in PA when their own absence is ≥ 10% (domain §1.3)."""
+    pupils = {p.pk: p for p in _pupils_on_roll_between(school, start, end)}
+    summaries = attendance_summaries(school, None, start, end)
+    groups: dict[str, GroupMeasure] = {}
+    total = GroupMeasure("Whole school")
+    for pid, summary in summaries.items():
+        pupil = pupils.get(pid)
+        if pupil is None or not summary.possible_sessions:
+            continue
+        for group in (groups.setdefault(_group_label(pupil, by), GroupMeasure(_group_label(pupil, by))), total):
+            group.pupils += 1
+            group.summary = group.summary + summary
+            group.persistent += summary.persistent_absentee
+            group.severe += summary.severe_absentee
+    return sorted(groups.values(), key=lambda g: g.label), total
+
+
+def persistent_absence_counts(school: School, start: dt.date, end: dt.date) -> tuple[int, int, int]:
+    """(pupils with sessions, PA count, SA count) for the whole school."""
+    _groups, total = group_breakdown(school, start, end, "year")
+    return total.pupils, total.persistent, total.severe
+
+
+def todays_absentees(school: School, day: dt.date) -> dict[str, int]:
+    """Counts of today's marks by statistical meaning (no names) for the home panel."""
+    rows = Mark.objects.filter(school=school, date=day).values("code").annotate(n=Count("pk")).order_by()
+    counts = {"unauthorised": 0, "authorised": 0, "n": 0}
+    for row in cast(Iterable[dict[str, Any]], rows):
+        if row["code"] in statutory.UNAUTHORISED_CODES:
+            counts["unauthorised"] += row["n"]
+        if row["code"] in statutory.AUTHORISED_CODES:
+            counts["authorised"] += row["n"]
+        if row["code"] == "N":
+            counts["n"] += row["n"]
+    return counts

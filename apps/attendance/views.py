@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -15,12 +16,14 @@ from django.utils import timezone
 from apps.accounts.decorators import role_required
 from apps.accounts.models import AGGREGATE_ONLY_ROLES, Role
 from apps.accounts.types import HearthRequest
+from apps.audit import services as audit
+from apps.audit.models import Verb
 from apps.people import selectors as people_selectors
 
 from . import selectors, services, statutory
 from .forms import CODE_CHOICES, AmendMarkForm, ContactForm, parse_day, parse_register, parse_session
 from .models import ContactAttempt
-from .rules import ATTENDANCE_TEAM, REGISTER_ROLES
+from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, MEASURE_ROLES, REGISTER_ROLES
 
 STAFF_ROLES = set(Role.values) - AGGREGATE_ONLY_ROLES
 
@@ -192,3 +195,111 @@ def contact(request: HearthRequest, pupil_id: int) -> HttpResponse:
             messages.success(request, f"Call about {pupil.full_name} logged.")
             return redirect(f"{reverse('attendance:first_day')}?date={day:%Y-%m-%d}")
     return render(request, "attendance/contact.html", {"pupil": pupil, "form": form, "day": day})
+
+
+def _csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def _range(request: HearthRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    return parse_day(request.GET.get("from"), selectors.year_start(today)), parse_day(request.GET.get("to"), today)
+
+
+@login_required
+@role_required(MEASURE_ROLES)
+def persistent_absence(request: HearthRequest) -> HttpResponse:
+    """Persistent (≥ 10%) and severe (≥ 50%) absence by year and form, for pupils the user sees."""
+    start, end = _range(request)
+    year_text = request.GET.get("year", "")
+    form_name = request.GET.get("form", "")[:20]
+    band = request.GET.get("band", "pa") if request.GET.get("band") in ("pa", "sa", "all") else "pa"
+    rows = selectors.absence_list(
+        request.school,
+        request.user,
+        start,
+        end,
+        year=int(year_text) if year_text.isdigit() else None,
+        form=form_name,
+        band=band,
+    )
+    audit.record(request.user, Verb.VIEW, ("attendance.absence_list", band), school=request.school)
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            f"absence-{band}-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+            [
+                "upn",
+                "name",
+                "year",
+                "form",
+                "possible_sessions",
+                "attended",
+                "authorised",
+                "unauthorised",
+                "absence_pct",
+            ],
+            [
+                [
+                    r.pupil.upn,
+                    r.pupil.full_name,
+                    r.pupil.year_group.number,
+                    r.pupil.form.name if r.pupil.form else "",
+                    r.summary.possible_sessions,
+                    r.summary.present,
+                    r.summary.authorised_absence,
+                    r.summary.unauthorised_absence,
+                    statutory.display_pct(r.summary.absence_pct, 2),
+                ]
+                for r in rows
+            ],
+        )
+    return render(
+        request,
+        "attendance/persistent_absence.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "year": year_text,
+            "form": form_name,
+            "band": band,
+            "year_groups": people_selectors.year_groups(request.school),
+            "forms": people_selectors.forms(request.school),
+        },
+    )
+
+
+@login_required
+@role_required(AGGREGATE_ROLES)
+def measures(request: HearthRequest) -> HttpResponse:
+    """Whole-school and group measures (no names): by year, form, sex, FSM, SEN, EAL, looked after."""
+    start, end = _range(request)
+    by = request.GET.get("by", "year")
+    by = by if by in selectors.BREAKDOWNS else "year"
+    groups, total = selectors.group_breakdown(request.school, start, end, by)
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            f"attendance-by-{by}-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+            ["group", "pupils", "possible_sessions", "attendance_pct", "persistent_absentees", "severe_absentees"],
+            [
+                [
+                    g.label,
+                    g.pupils,
+                    g.summary.possible_sessions,
+                    statutory.display_pct(g.summary.attendance_pct, 2),
+                    g.persistent,
+                    g.severe,
+                ]
+                for g in [*groups, total]
+            ],
+        )
+    return render(
+        request,
+        "attendance/measures.html",
+        {"groups": groups, "total": total, "start": start, "end": end, "by": by, "breakdowns": selectors.BREAKDOWNS},
+    )

@@ -1,4 +1,4 @@
-from tests.permissions import PASTORAL_TEAM, SEES_PUPIL, WHOLE_SCHOOL, Case
+from tests.permissions import PASTORAL_TEAM, SEES_PUPIL, SIGNED_IN, WHOLE_SCHOOL, Case
 
 # A Monday in the persona school's calendar (2024-25).
 DAY = "2025-01-13"
@@ -51,4 +51,9 @@ CASES = [
         },
         note="save",
     ),
+    Case("attendance:persistent_absence", TAKES_9A | {"other_school_dsl"}),
+    Case("attendance:persistent_absence", TAKES_9A | {"other_school_dsl"}, query="band=all&format=csv", note="csv"),
+    # Aggregates without names: governors and trust officers too, but not classroom teachers.
+    Case("attendance:measures", SIGNED_IN - {"teacher", "other_teacher"}),
+    Case("attendance:measures", SIGNED_IN - {"teacher", "other_teacher"}, query="by=fsm&format=csv", note="csv"),
 ]
