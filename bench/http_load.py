@@ -77,6 +77,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     latencies: list[float] = []
     server_times: list[float] = []
     queries: list[int] = []
+    queries_by_path: dict[str, set[int]] = {}
     errors: list[str] = []
     lock = threading.Lock()
     deadline = time.monotonic() + spec.get("seconds", 30)
@@ -108,6 +109,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
                 count = headers.get("X-Hearth-Queries") or headers.get("x-hearth-queries")
                 if count:
                     queries.append(int(count))
+                    queries_by_path.setdefault(path, set()).add(int(count))
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(spec.get("threads", 4))]
     for t in threads:
@@ -118,6 +120,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         "latencies": latencies,
         "server_times": server_times,
         "queries": queries,
+        "queries_by_path": {path: sorted(counts) for path, counts in queries_by_path.items()},
         "errors": errors[:20],
         "error_count": len(errors),
     }
