@@ -68,7 +68,9 @@ def throwaway_database(kind: str) -> Iterator[str]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_one(scale: str, kind: str, today: str | None, timeout: float, quiet: bool) -> dict[str, Any]:
+def run_one(
+    scale: str, kind: str, today: str | None, timeout: float, quiet: bool, only: str | None = None
+) -> dict[str, Any]:
     with throwaway_database(kind) as url, tempfile.TemporaryDirectory(prefix="hearth-bench-out-") as out_dir:
         out = Path(out_dir) / "part.json"
         command = [sys.executable, "-m", "bench.run", "--database", url, "--scale", scale, "--out", str(out)]
@@ -76,6 +78,8 @@ def run_one(scale: str, kind: str, today: str | None, timeout: float, quiet: boo
             command += ["--today", today]
         if quiet:
             command.append("--quiet")
+        if only:
+            command += ["--measures", only]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": url}
         process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         try:
@@ -102,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-trust", action="store_true", help="Leave out the trust scale.")
     parser.add_argument("--today", help="The date the data ends (YYYY-MM-DD; default today).")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--measures", help="Only these (comma-separated): attendance_summary,import,pages,burst")
+    parser.add_argument("--scales", help="Only these scales (comma-separated), e.g. school or trust")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
     wanted = [d.strip() for d in args.databases.split(",") if d.strip()]
@@ -116,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
             plan.append((trust_scale, "sqlite"))  # the smoke still checks the trust measure runs
         else:
             skipped.append(not_run("trust_report_postgresql", "postgresql", trust_scale, "s", "≤ 5 s", "no PostgreSQL"))
+    if args.scales:
+        keep = {s.strip() for s in args.scales.split(",")}
+        plan = [(scale, kind) for scale, kind in plan if scale in keep]
     if "postgresql" in wanted and not pg:
         print("PostgreSQL is not answering on 127.0.0.1:5432: running SQLite only.", file=sys.stderr)
     timeout = 600 if args.smoke else 1800
@@ -125,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for scale, kind in plan:
         try:
-            part = run_one(scale, kind, args.today, timeout, quiet=not args.verbose and args.smoke)
+            part = run_one(scale, kind, args.today, timeout, not args.verbose and args.smoke, args.measures)
         except Exception as exc:
             print(f"{scale} on {kind}: {exc}", file=sys.stderr)
             failed = True

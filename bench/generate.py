@@ -208,8 +208,8 @@ def _builders() -> list[tuple[str, Any]]:
 
 
 def build_school(pupils: int, years: int, today: dt.date, seed: int = 2026, quiet: bool = True) -> BenchSchool:
-    """The school scale: a demo-like secondary school with `years` school years of marks ending
-    yesterday, plus whatever the other modules' demo builders add."""
+    """The school scale: a demo-like secondary school with `years` complete school years of marks
+    and the current year up to yesterday, plus whatever the other modules' demo builders add."""
     from apps.attendance.models import Mark
     from apps.demo.context import DemoContext
 
@@ -241,7 +241,8 @@ def build_school(pupils: int, years: int, today: dt.date, seed: int = 2026, quie
     school = ctx.school
     calendar = ctx.calendar
     yesterday = today - dt.timedelta(days=1)
-    days = calendar.school_days(dt.date(today.year - years - 1, 9, 1), yesterday)[-190 * years :]
+    # `years` complete school years of history and the current year up to yesterday, as the demo.
+    days = calendar.school_days(ctx.history_start, yesterday)
     sessions = calendar.sessions(days[0], days[-1])
     facts = [(p.pk, p.admission_date, p.leaving_date) for p in ctx.pupils]
     started = time.perf_counter()

@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--today", help="The date the data ends (default: today)")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--measures", help="Comma-separated subset: attendance_summary,import,pages,burst")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
     os.environ["DATABASE_URL"] = args.database
@@ -58,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"[bench {db} {scale.name}] {text}", file=sys.stderr, flush=True)
 
+    only = {m.strip() for m in args.measures.split(",")} if args.measures else None
+
     def attempt(name: str, fn: Callable[[], list[Measure]]) -> None:
+        if only is not None and name not in only:
+            return
         began = time.perf_counter()
         say(f"{name}...")
         try:
