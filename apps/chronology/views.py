@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.accounts.decorators import role_required
-from apps.accounts.models import AGGREGATE_ONLY_ROLES, PASTORAL_TEAM, Role
+from apps.accounts.models import AGGREGATE_ONLY_ROLES, AUDIT_READERS, PASTORAL_TEAM, Role
 from apps.accounts.types import HearthRequest
 from apps.people import selectors as people_selectors
 
@@ -100,3 +100,28 @@ def add_note(request: HearthRequest, pupil_id: int) -> HttpResponse:
             messages.success(request, "The note is on the chronology.")
             return redirect("chronology:pupil", pupil_id=pupil.pk)
     return render(request, "chronology/add_note.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@role_required(AUDIT_READERS)
+def subject_access(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    """A subject access request: a form for the date the request was received, then a JSON file
+    of what Hearth holds about the pupil, to review and redact before anything is disclosed."""
+    import json
+
+    from django import forms
+
+    class ReceivedForm(forms.Form):
+        received = forms.DateField(label="Date the request was received (dd/mm/yyyy)", input_formats=["%d/%m/%Y"])
+
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = ReceivedForm(request.POST or None, initial={"received": timezone.localdate().strftime("%d/%m/%Y")})
+    if request.method == "POST" and form.is_valid():
+        data = selectors.subject_access_export(
+            request.school, request.user, pupil, received=form.cleaned_data["received"]
+        )
+        response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{pupil.upn}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "chronology/subject_access.html", {"pupil": pupil, "form": form})
