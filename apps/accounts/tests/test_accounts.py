@@ -319,3 +319,12 @@ def test_school_switcher_changes_the_current_school(personas, client_for):
     assert response.context["current_school"] == personas.other_school
     response = client.post(reverse("accounts:switch_school"), {"school": 999999})
     assert response.status_code == 403
+
+
+def test_password_reset_by_email(personas, client):
+    response = client.post(reverse("accounts:password_reset"), {"email": personas.teacher.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+    # An unknown address gets the same answer and no email: nothing says who has an account.
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302 and len(mail.outbox) == 1
