@@ -18,14 +18,14 @@ class _Rollback(Exception):
     pass
 
 
-def _snapshot() -> tuple[list[tuple[str, ...]], list[str]]:
+def _snapshot() -> tuple[list[tuple[str, str, str, str]], list[str]]:
     pupils = list(
         Pupil.objects.order_by("upn").values_list("upn", "legal_forename", "legal_surname", "preferred_forename")
     )
     return pupils, list(User.objects.order_by("username").values_list("username", flat=True))
 
 
-def _seed(seed: int) -> tuple[list[tuple[str, ...]], list[str]]:
+def _seed(seed: int) -> tuple[list[tuple[str, str, str, str]], list[str]]:
     try:
         with transaction.atomic():
             call_command("seed_demo", pupils=30, years=1, seed=seed, stdout=StringIO())
