@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.decorators import role_required
 from apps.accounts.models import AGGREGATE_ONLY_ROLES, AUDIT_READERS, PASTORAL_TEAM, Role
+from apps.accounts.selectors import staff_with_role
 from apps.accounts.types import HearthRequest
 from apps.people import selectors as people_selectors
 
@@ -77,8 +78,11 @@ def pupil_chronology_pdf(request: HearthRequest, pupil_id: int) -> HttpResponse:
 def add_note(request: HearthRequest, pupil_id: int) -> HttpResponse:
     pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
     now = timezone.localtime()
+    staff = [u for u in staff_with_role(request.school, *PASTORAL_TEAM) if u.pk != request.user.pk]
     form = NoteForm(
-        request.POST or None, initial={"occurred_on": now.strftime("%d/%m/%Y"), "occurred_time": now.strftime("%H:%M")}
+        request.POST or None,
+        initial={"occurred_on": now.strftime("%d/%m/%Y"), "occurred_time": now.strftime("%H:%M")},
+        staff=sorted(staff, key=lambda u: (u.last_name, u.first_name)),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,6 +94,7 @@ def add_note(request: HearthRequest, pupil_id: int) -> HttpResponse:
                 occurred_at=form.occurred_at(),
                 kind=form.cleaned_data["kind"],
                 confidentiality=form.cleaned_data["confidentiality"],
+                restricted_to=form.restricted_users(),
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items():

@@ -213,3 +213,39 @@ def test_subject_access_export_collects_what_the_preparer_may_see(client_for, pe
         .content
     )
     assert "Safeguarding entry title" in {e["title"] for e in dsl["chronology"]}
+
+
+def test_a_restricted_note_is_read_only_by_the_people_named_and_its_author(client_for, personas):
+    response = client_for(personas.pastoral).post(
+        reverse("chronology:add_note", kwargs={"pupil_id": personas.pupil.pk}),
+        {
+            "kind": "note",
+            "title": "Private family matter",
+            "summary": "Details",
+            "occurred_on": "03/11/2025",
+            "occurred_time": "09:00",
+            "confidentiality": "restricted",
+            "restricted_to": [str(personas.senco.pk)],
+        },
+    )
+    assert response.status_code == 302
+    for persona, sees in [("pastoral", True), ("senco", True), ("pastoral_lead", False), ("dsl", False)]:
+        body = _page(client_for(personas.users[persona]), personas).content.decode()
+        assert ("Private family matter" in body) is sees, persona
+
+
+def test_a_restricted_note_must_name_someone(client_for, personas):
+    response = client_for(personas.pastoral).post(
+        reverse("chronology:add_note", kwargs={"pupil_id": personas.pupil.pk}),
+        {
+            "kind": "note",
+            "title": "Nobody named",
+            "summary": "Details",
+            "occurred_on": "03/11/2025",
+            "occurred_time": "09:00",
+            "confidentiality": "restricted",
+        },
+    )
+    assert response.status_code == 200
+    assert "Name at least one person" in response.content.decode()
+    assert not Entry.objects.filter(title="Nobody named").exists()
