@@ -116,3 +116,33 @@ class StatusForm(forms.Form):
 class EndStatusForm(forms.Form):
     end_date = forms.DateField(label="End date", widget=DATE_INPUT)
     reason = forms.CharField(label="Reason", max_length=200)
+
+
+class TransferForm(forms.Form):
+    destination_name = forms.CharField(label="Receiving school", max_length=200)
+    destination_urn = forms.CharField(label="Receiving school URN (6 digits, if known)", max_length=6, required=False)
+    leaving_date = forms.DateField(label="Date the pupil left (or leaves)", widget=DATE_INPUT)
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(label="Receipt code sent with the file", max_length=40)
+
+
+MAX_PACK_BYTES = 5 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    pack = forms.FileField(label="CP file pack (JSON)")
+
+    def clean_pack(self) -> Any:
+        import json
+
+        upload = self.cleaned_data["pack"]
+        if not upload.name.lower().endswith(".json"):
+            raise forms.ValidationError("Choose the .json pack, not the PDF.")
+        if upload.size > MAX_PACK_BYTES:
+            raise forms.ValidationError("The pack is larger than 5 MB; it is not a Hearth CP file.")
+        try:
+            return json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise forms.ValidationError("The file is not valid JSON.") from exc

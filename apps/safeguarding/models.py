@@ -348,3 +348,29 @@ class SafeguardingStatus(SchoolScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.start_date:%d/%m/%Y}"
+
+
+class CPFileTransfer(SchoolScopedModel):
+    """Sending a pupil's child protection file to their next school (domain file §3.5, KCSIE):
+    separately from the main pupil file, securely, within 5 school days of an in-year move or the
+    first 5 school days of a new term, and with confirmation of receipt. The receiving DSL confirms
+    with a one-time code that travels with the pack; only its hash is stored."""
+
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="+")
+    destination_name = models.CharField("Receiving school", max_length=200)
+    destination_urn = models.CharField("Receiving school URN", max_length=6, blank=True)
+    leaving_date = models.DateField()
+    due_on = models.DateField()
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    receipt_code_hash = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by_name = models.CharField(max_length=200, blank=True)
+    received_by_school = models.CharField(max_length=200, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"CP file transfer for pupil {self.pupil_id} due {self.due_on:%d/%m/%Y}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from .models import (
     Concern,
     ConcernAction,
     ConcernPupil,
+    CPFileTransfer,
     Decision,
     SafeguardingStatus,
     StatusKind,
@@ -121,6 +122,7 @@ class Queue:
     overdue_actions: list[ConcernAction]
     awaiting_response: list[TriageDecision]
     patterns: list[PatternFlag]
+    transfers: list[CPFileTransfer] = field(default_factory=list)
 
 
 def _row(concern: Concern, now: dt.datetime) -> QueueRow:
@@ -173,7 +175,7 @@ def triage_queue(school: School, viewer: Any, *, now: dt.datetime | None = None)
         for link in row.concern.pupil_links.all():
             row.flags.extend(flagged.get(link.pupil_id, []))
     audit.record(viewer, Verb.VIEW, ("safeguarding.queue", school.pk), school=school, reason="safeguarding.queue")
-    return Queue(untriaged, open_rows, overdue_actions, awaiting, flags)
+    return Queue(untriaged, open_rows, overdue_actions, awaiting, flags, transfers_awaiting_receipt(school))
 
 
 def queue_counts(school: School, *, now: dt.datetime | None = None) -> dict[str, int]:
@@ -348,3 +350,35 @@ def status_counts(school: School, *, today: dt.date | None = None) -> dict[str, 
     ):
         counts[kind] += 1
     return counts
+
+
+def transfers(school: School, viewer: Any) -> list[CPFileTransfer]:
+    """CP file transfers, those awaiting receipt first (DSL team only)."""
+    _require_dsl(viewer, school, "safeguarding.transfers")
+    return list(
+        CPFileTransfer.objects.filter(school=school)
+        .select_related("pupil", "prepared_by")
+        .order_by(F("received_at").desc(nulls_first=True), "due_on")
+    )
+
+
+def get_transfer(school: School, viewer: Any, transfer_id: int) -> CPFileTransfer:
+    transfer = CPFileTransfer.objects.filter(school=school, pk=transfer_id).select_related("pupil").first()
+    if transfer is None or not is_dsl_team(viewer, school):
+        audit.record(
+            viewer,
+            Verb.DENIED,
+            ("safeguarding.cpfiletransfer", transfer_id),
+            school=school,
+            reason="safeguarding.transfer",
+        )
+        raise Http404("No such transfer.")
+    return transfer
+
+
+def transfers_awaiting_receipt(school: School) -> list[CPFileTransfer]:
+    return list(
+        CPFileTransfer.objects.filter(school=school, received_at__isnull=True)
+        .select_related("pupil")
+        .order_by("due_on")
+    )

@@ -41,6 +41,7 @@ from .models import (
     ConcernAmendment,
     ConcernCategory,
     ConcernPupil,
+    CPFileTransfer,
     Decision,
     ReferralResponse,
     SafeguardingSettings,
@@ -517,7 +518,10 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
     actions = ConcernAction.objects.filter(
         school=school, status=ConcernAction.Status.OPEN, due_on__lt=today, reminded_at__isnull=True
     ).select_related("owner", "concern")
-    counts = {"concerns": late.count(), "actions": actions.count()}
+    transfers = CPFileTransfer.objects.filter(
+        school=school, received_at__isnull=True, due_on__lt=today, escalated_at__isnull=True
+    )
+    counts = {"concerns": late.count(), "actions": actions.count(), "transfers": transfers.count()}
     if dry_run:
         return counts
     team = _dsl_team(school)
@@ -543,4 +547,273 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
             action.reminded_at = now
             action.save(update_fields=["reminded_at", "updated_at"])
             audit.record("system", Verb.UPDATE, action, reason="safeguarding.remind_action")
+        for transfer in transfers:
+            notify(
+                team,
+                school=school,
+                title=f"CP file transfer to {transfer.destination_name} is late (due {transfer.due_on:%d/%m/%Y})",
+                url=reverse("safeguarding:transfers"),
+                urgent=True,
+            )
+            transfer.escalated_at = now
+            transfer.save(update_fields=["escalated_at", "updated_at"])
+            audit.record("system", Verb.UPDATE, transfer, reason="safeguarding.escalate_transfer")
     return counts
+
+
+# Child protection file transfer (domain file §3.5) ----------------------------------------------
+
+PACK_FORMAT = "hearth.cp-file"
+PACK_VERSION = 1
+
+
+def _hash_code(code: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def prepare_transfer(
+    actor: Any,
+    *,
+    pupil: Any,
+    destination_name: str,
+    leaving_date: dt.date,
+    destination_urn: str = "",
+    calendar: SchoolCalendar | None = None,
+) -> tuple[CPFileTransfer, str]:
+    """Start a CP file transfer. Returns the transfer and its one-time receipt code (shown once to
+    the sending DSL, who sends it with the pack). Due date by the §3.5 rule."""
+    import secrets
+
+    school = pupil.school
+    if not can_manage_status(actor, school):
+        _deny(actor, pupil, "safeguarding.prepare_transfer", "Only the DSL team can transfer a CP file.", pupil=pupil)
+    errors: dict[str, str] = {}
+    if not destination_name.strip():
+        errors["destination_name"] = "Name the receiving school."
+    if destination_urn and not (destination_urn.isdigit() and len(destination_urn) == 6):
+        errors["destination_urn"] = "A URN is 6 digits."
+    if CPFileTransfer.objects.filter(school=school, pupil=pupil, received_at__isnull=True).exists():
+        errors["destination_name"] = "A transfer for this pupil is already waiting for receipt."
+    if errors:
+        raise ValidationError(errors)
+    calendar = calendar or SchoolCalendar.for_school(school)
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    with transaction.atomic():
+        transfer = CPFileTransfer.objects.create(
+            school=school,
+            pupil=pupil,
+            destination_name=destination_name.strip()[:200],
+            destination_urn=destination_urn,
+            leaving_date=leaving_date,
+            due_on=statutory.cp_file_transfer_due_on(leaving_date, calendar),
+            prepared_by=actor,
+            receipt_code_hash=_hash_code(code),
+        )
+        add_entry(
+            pupil=pupil,
+            kind=Kind.SAFEGUARDING,
+            title=f"CP file transfer to {transfer.destination_name} started (due {transfer.due_on:%d/%m/%Y})",
+            author=actor,
+            source=transfer,
+            confidentiality=Confidentiality.SAFEGUARDING,
+        )
+        audit.record(actor, Verb.CREATE, transfer, pupil=pupil, reason="safeguarding.prepare_transfer")
+    return transfer, code
+
+
+def _when(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def transfer_pack(actor: Any, *, transfer: CPFileTransfer) -> dict[str, Any]:
+    """The machine-readable CP file (documented in docs/safeguarding.md). Only this pupil's part of
+    a multi-pupil concern travels: other pupils are never named by the export, and the account of
+    a concern where this pupil was only a witness or other is withheld. Audited as an export and
+    marks the transfer sent."""
+    school = transfer.school
+    if not can_manage_status(actor, school):
+        _deny(actor, transfer, "safeguarding.export_transfer", "Only the DSL team can export a CP file.")
+    pupil = transfer.pupil
+    links = (
+        ConcernPupil.objects.filter(concern__school=school, pupil=pupil)
+        .select_related("concern__logged_by")
+        .order_by("concern__recorded_at")
+    )
+    concerns = []
+    for link in links:
+        c = link.concern
+        shares_account = link.role in {ConcernPupil.Role.SUBJECT, ConcernPupil.Role.ALLEGED_PERPETRATOR}
+        others = c.pupil_links.exclude(pupil=pupil).count()
+        concerns.append(
+            {
+                "reference": c.reference,
+                "role": link.role,
+                "other_pupils_involved": others,
+                "occurred_at": _when(c.occurred_at),
+                "recorded_at": _when(c.recorded_at),
+                "logged_by": c.logged_by.display_name,
+                "location": c.location,
+                "categories": c.categories,
+                "immediate_risk": c.immediate_risk,
+                "account": c.summary if shares_account else None,
+                "immediate_action": c.immediate_action if shares_account else None,
+                "amendments": [
+                    {
+                        "at": _when(a.created_at),
+                        "by": a.amended_by.display_name,
+                        "reason": a.reason,
+                        "account": a.summary if shares_account else None,
+                    }
+                    for a in c.amendments.select_related("amended_by")
+                ],
+                "decisions": [
+                    {
+                        "decision": d.decision,
+                        "decision_label": d.get_decision_display(),
+                        "reason": d.reason,
+                        "at": _when(d.created_at),
+                        "by": d.decided_by.display_name,
+                        "referral_reference": d.referral_reference,
+                        "referral_date": d.referral_date.isoformat() if d.referral_date else None,
+                        "responses": [
+                            {"received_on": r.received_on.isoformat(), "outcome": r.outcome} for r in d.responses.all()
+                        ],
+                    }
+                    for d in c.decisions.select_related("decided_by").prefetch_related("responses")
+                ],
+                "actions": [
+                    {
+                        "description": a.description,
+                        "owner": a.owner.display_name,
+                        "due_on": a.due_on.isoformat(),
+                        "status": a.status,
+                        "outcome": a.outcome,
+                    }
+                    for a in c.actions.select_related("owner")
+                ],
+                "status": c.status,
+                "outcome": c.outcome,
+                "closed_at": _when(c.closed_at),
+            }
+        )
+    statuses = [
+        {
+            "kind": s.kind,
+            "kind_label": s.get_kind_display(),
+            "cp_category": s.cp_category,
+            "start_date": s.start_date.isoformat(),
+            "end_date": s.end_date.isoformat() if s.end_date else None,
+            "social_worker_name": s.social_worker_name,
+            "social_worker_contact": s.social_worker_contact,
+            "virtual_school_head": s.virtual_school_head,
+        }
+        for s in SafeguardingStatus.objects.filter(school=school, pupil=pupil).order_by("start_date")
+    ]
+    pack = {
+        "format": PACK_FORMAT,
+        "version": PACK_VERSION,
+        "exported_at": _when(timezone.now()),
+        "from_school": {"name": school.name, "urn": school.urn, "laestab": school.laestab},
+        "to_school": {"name": transfer.destination_name, "urn": transfer.destination_urn},
+        "pupil": {
+            "upn": pupil.upn,
+            "legal_forename": pupil.legal_forename,
+            "legal_surname": pupil.legal_surname,
+            "preferred_forename": pupil.preferred_forename,
+            "date_of_birth": pupil.date_of_birth.isoformat(),
+            "leaving_date": transfer.leaving_date.isoformat(),
+        },
+        "statuses": statuses,
+        "concerns": concerns,
+    }
+    with transaction.atomic():
+        if transfer.sent_at is None:
+            transfer.sent_at = timezone.now()
+            transfer.save(update_fields=["sent_at", "updated_at"])
+        audit.record(actor, Verb.EXPORT, transfer, pupil=pupil, reason="safeguarding.export_transfer")
+    return pack
+
+
+def confirm_receipt(actor: Any, *, school: School, code: str) -> CPFileTransfer:
+    """The receiving DSL (signed in at their own school) confirms receipt with the one-time code
+    (§3.5: confirmation of receipt must be obtained). The code works once."""
+    if not can_manage_status(actor, school):
+        _deny(actor, school, "safeguarding.confirm_receipt", "Only a DSL can confirm receipt.", school=school)
+    transfer = CPFileTransfer.objects.filter(receipt_code_hash=_hash_code(code), received_at__isnull=True).first()
+    if transfer is None:
+        audit.record(actor, Verb.DENIED, ("safeguarding.cpfiletransfer", "code"), school=school, reason="bad_code")
+        raise ValidationError({"code": "That receipt code is not recognised or has already been used."})
+    with transaction.atomic():
+        transfer.received_at = timezone.now()
+        transfer.received_by_name = actor.display_name[:200]
+        transfer.received_by_school = school.name[:200]
+        transfer.save(update_fields=["received_at", "received_by_name", "received_by_school", "updated_at"])
+        audit.record(actor, Verb.UPDATE, transfer, school=transfer.school, reason="safeguarding.receipt_confirmed")
+        notify(
+            _dsl_team(transfer.school),
+            school=transfer.school,
+            title=f"CP file received by {school.name}",
+            url=reverse("safeguarding:transfers"),
+            email=False,
+        )
+    return transfer
+
+
+def import_transfer_pack(actor: Any, *, pupil: Any, pack: Mapping[str, Any]) -> int:
+    """The receiving school files a pack from another Hearth school: each concern and status lands
+    in the new pupil's chronology at safeguarding confidentiality, marked as transferred. Checks the
+    pack is a Hearth CP file for this pupil (same UPN) before writing anything."""
+    school = pupil.school
+    if not can_manage_status(actor, school):
+        _deny(actor, pupil, "safeguarding.import_transfer", "Only the DSL team can import a CP file.", pupil=pupil)
+    if not isinstance(pack, Mapping) or pack.get("format") != PACK_FORMAT or pack.get("version") != PACK_VERSION:
+        raise ValidationError({"pack": "This is not a Hearth CP file (format hearth.cp-file, version 1)."})
+    upn = str((pack.get("pupil") or {}).get("upn", ""))
+    if upn != pupil.upn:
+        raise ValidationError({"pack": f"The pack is for UPN {upn or 'unknown'}, not {pupil.upn}. Nothing imported."})
+    origin = str((pack.get("from_school") or {}).get("name", "another school"))[:200]
+    made = 0
+
+    def parse_when(value: Any) -> dt.datetime:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return timezone.now()
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+    with transaction.atomic():
+        for item in pack.get("concerns") or []:
+            lines = [f"Role: {item.get('role')}", f"Categories: {', '.join(item.get('categories') or [])}"]
+            if item.get("account"):
+                lines.append(f"Account: {item['account']}")
+            for d in item.get("decisions") or []:
+                lines.append(f"Decision: {d.get('decision_label')}. Reason: {d.get('reason')}")
+            if item.get("outcome"):
+                lines.append(f"Outcome: {item['outcome']}")
+            add_entry(
+                pupil=pupil,
+                kind=Kind.SAFEGUARDING,
+                title=f"Transferred concern {item.get('reference', '')}".strip(),
+                summary="\n".join(lines),
+                occurred_at=parse_when(item.get("recorded_at")),
+                author=actor,
+                confidentiality=Confidentiality.SAFEGUARDING,
+                transferred_from=origin,
+            )
+            made += 1
+        for s in pack.get("statuses") or []:
+            add_entry(
+                pupil=pupil,
+                kind=Kind.SAFEGUARDING,
+                title=f"Transferred status: {s.get('kind_label')} from {s.get('start_date')}"
+                + (f" to {s['end_date']}" if s.get("end_date") else " (open when sent)"),
+                occurred_at=parse_when(s.get("start_date")),
+                author=actor,
+                confidentiality=Confidentiality.SAFEGUARDING,
+                transferred_from=origin,
+            )
+            made += 1
+        audit.record(actor, Verb.IMPORT, pupil, pupil=pupil, reason="safeguarding.import_transfer")
+    return made

@@ -25,4 +25,10 @@ urlpatterns = [
     path("pupils/<int:pupil_id>/", views.pupil_file, name="pupil"),
     path("pupils/<int:pupil_id>/statuses/", views.add_status, name="add_status"),
     path("statuses/<int:status_id>/end/", views.end_status, name="end_status"),
+    path("transfers/", views.transfers, name="transfers"),
+    path("transfers/receipt/", views.confirm_receipt, name="confirm_receipt"),
+    path("transfers/<int:transfer_id>/pack.json", views.transfer_pack, name="transfer_pack"),
+    path("transfers/<int:transfer_id>/pack.pdf", views.transfer_pdf, name="transfer_pdf"),
+    path("pupils/<int:pupil_id>/transfer/", views.prepare_transfer, name="prepare_transfer"),
+    path("pupils/<int:pupil_id>/import/", views.import_pack, name="import_pack"),
 ]

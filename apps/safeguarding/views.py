@@ -8,7 +8,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -26,8 +26,11 @@ from .forms import (
     CompleteActionForm,
     ConcernForm,
     EndStatusForm,
+    ImportForm,
+    ReceiptForm,
     ResponseForm,
     StatusForm,
+    TransferForm,
     TriageForm,
 )
 from .models import Concern, ConcernPupil, Decision
@@ -253,7 +256,9 @@ def close(request: HearthRequest, concern_id: int) -> HttpResponse:
 @role_required(DSL_TEAM)
 def queue(request: HearthRequest) -> HttpResponse:
     data = selectors.triage_queue(request.school, request.user)
-    return render(request, "safeguarding/queue.html", {"queue": data, "now": timezone.now()})
+    return render(
+        request, "safeguarding/queue.html", {"queue": data, "now": timezone.now(), "today": timezone.localdate()}
+    )
 
 
 @login_required
@@ -281,6 +286,7 @@ def _pupil_page(request: HearthRequest, pupil: Any, status: int = 200, status_fo
             "statuses": selectors.pupil_statuses(request.school, request.user, pupil),
             "status_form": status_form or StatusForm(initial={"start_date": timezone.localdate()}),
             "end_form": EndStatusForm(initial={"end_date": timezone.localdate()}),
+            "transfer_form": TransferForm(initial={"leaving_date": pupil.leaving_date or timezone.localdate()}),
             "today": timezone.localdate(),
         },
         status=status,
@@ -327,3 +333,89 @@ def end_status(request: HearthRequest, status_id: int) -> HttpResponse:
     else:
         messages.error(request, "Give the end date and the reason.")
     return redirect("safeguarding:pupil", pupil_id=status.pupil_id)
+
+
+@login_required
+@role_required(DSL_TEAM)
+def transfers(request: HearthRequest) -> HttpResponse:
+    return render(
+        request,
+        "safeguarding/transfers.html",
+        {"transfers": selectors.transfers(request.school, request.user), "today": timezone.localdate()},
+    )
+
+
+@login_required
+@role_required(DSL_TEAM)
+@require_POST
+def prepare_transfer(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        try:
+            transfer, code = services.prepare_transfer(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return render(request, "safeguarding/transfer_started.html", {"transfer": transfer, "code": code})
+    else:
+        messages.error(request, "Give the receiving school and the leaving date.")
+    return redirect("safeguarding:pupil", pupil_id=pupil.pk)
+
+
+@login_required
+@role_required(DSL_TEAM)
+def transfer_pack(request: HearthRequest, transfer_id: int) -> HttpResponse:
+    transfer = selectors.get_transfer(request.school, request.user, transfer_id)
+    pack = services.transfer_pack(request.user, transfer=transfer)
+    response = JsonResponse(pack, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="cp-file-{transfer.pupil.upn}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@role_required(DSL_TEAM)
+def transfer_pdf(request: HearthRequest, transfer_id: int) -> HttpResponse:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    transfer = selectors.get_transfer(request.school, request.user, transfer_id)
+    pack = services.transfer_pack(request.user, transfer=transfer)
+    pdf = HTML(string=render_to_string("safeguarding/pack_pdf.html", {"pack": pack})).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="cp-file-{transfer.pupil.upn}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@role_required(DSL_TEAM)
+def confirm_receipt(request: HearthRequest) -> HttpResponse:
+    """The receiving DSL, signed in at their own school, confirms receipt with the code."""
+    form = ReceiptForm(request.POST or None)
+    transfer = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.confirm_receipt(request.user, school=request.school, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            form = ReceiptForm()
+    return render(request, "safeguarding/confirm_receipt.html", {"form": form, "transfer": transfer})
+
+
+@login_required
+@role_required(DSL_TEAM)
+def import_pack(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.import_transfer_pack(request.user, pupil=pupil, pack=form.cleaned_data["pack"])
+        except ValidationError as error:
+            form.add_error("pack", error.messages)
+        else:
+            messages.success(request, f"{made} record(s) imported into the chronology, marked as transferred.")
+            return redirect("safeguarding:pupil", pupil_id=pupil.pk)
+    return render(request, "safeguarding/import_pack.html", {"form": form, "pupil": pupil})

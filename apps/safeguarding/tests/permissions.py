@@ -130,3 +130,44 @@ CASES = [
         data=lambda p: {"end_date": "2026-11-02", "reason": "Stepped down to Early Help"},
     ),
 ]
+
+
+def _transfer_kwargs(p: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from apps.safeguarding.models import CPFileTransfer
+
+    concern_about(p.pupil, logged_by=p.teacher)
+    transfer = CPFileTransfer.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        destination_name="Hillside School",
+        leaving_date=dt.date(2026, 11, 20),
+        due_on=dt.date(2026, 11, 27),
+        prepared_by=p.dsl,
+        receipt_code_hash="0" * 64,
+    )
+    return {"transfer_id": transfer.pk}
+
+
+CASES += [
+    Case("safeguarding:transfers", DSL_TEAM | {"other_school_dsl"}),
+    Case("safeguarding:confirm_receipt", DSL_TEAM | {"other_school_dsl"}),
+    Case(
+        "safeguarding:confirm_receipt",
+        DSL_TEAM | {"other_school_dsl"},
+        method="POST",
+        data=lambda p: {"code": "NOT-A-CODE"},
+        note="wrong code",
+    ),
+    Case("safeguarding:transfer_pack", DSL_TEAM, kwargs=_transfer_kwargs),
+    Case("safeguarding:transfer_pdf", DSL_TEAM, kwargs=_transfer_kwargs),
+    Case(
+        "safeguarding:prepare_transfer",
+        DSL_TEAM,
+        kwargs=lambda p: {"pupil_id": p.pupil.pk},
+        method="POST",
+        data=lambda p: {"destination_name": "Hillside School", "leaving_date": "2026-11-20"},
+    ),
+    Case("safeguarding:import_pack", DSL_TEAM, kwargs=lambda p: {"pupil_id": p.pupil.pk}),
+]
