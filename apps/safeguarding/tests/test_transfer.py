@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,12 +69,12 @@ def test_receiving_school_imports_the_pack_into_the_new_pupils_chronology(person
         personas.dsl, pupil=personas.pupil, destination_name="Hillside School", leaving_date=dt.date(2026, 11, 13)
     )
     pack = services.transfer_pack(personas.dsl, transfer=transfer)
-    arrived = PupilFactory(school=personas.other_school, upn=personas.pupil.upn)
+    arrived: Any = PupilFactory(school=personas.other_school, upn=personas.pupil.upn)
     wrong = PupilFactory(school=personas.other_school)
     with pytest.raises(ValidationError):
         services.import_transfer_pack(personas.other_school_dsl, pupil=wrong, pack=pack)
     assert services.import_transfer_pack(personas.other_school_dsl, pupil=arrived, pack=pack) == 1
-    entry = Entry.objects.get(pupil=arrived)
+    entry = Entry.objects.get(pupil_id=arrived.pk)
     assert entry.transferred_from == "Brookfield Academy"
     assert "lockers" in entry.summary
 
