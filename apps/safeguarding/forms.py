@@ -13,6 +13,17 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class PrefixedIdForm(forms.Form):
+    """Several forms share a page (the concern page has five), so each form's ids get its own
+    prefix: labels stay tied to the right field and no id repeats."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ConcernForm(forms.Form):
     pupils: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None,
@@ -58,12 +69,14 @@ class ConcernForm(forms.Form):
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class AmendForm(forms.Form):
+class AmendForm(PrefixedIdForm):
+    id_prefix = "amend"
     summary = forms.CharField(label="Amended account", widget=forms.Textarea(attrs={"rows": 6}))
     reason = forms.CharField(label="Reason for the amendment", max_length=300)
 
 
-class TriageForm(forms.Form):
+class TriageForm(PrefixedIdForm):
+    id_prefix = "triage"
     decision = forms.ChoiceField(choices=[("", "Choose a decision"), *Decision.choices], label="Decision")
     reason = forms.CharField(
         label="Reason for the decision",
@@ -74,12 +87,14 @@ class TriageForm(forms.Form):
     referral_date = forms.DateField(label="Date referred", required=False, widget=DATE_INPUT)
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(PrefixedIdForm):
+    id_prefix = "response"
     outcome = forms.CharField(label="What the agency decided", widget=forms.Textarea(attrs={"rows": 3}))
     received_on = forms.DateField(label="Date received", widget=DATE_INPUT)
 
 
-class ActionForm(forms.Form):
+class ActionForm(PrefixedIdForm):
+    id_prefix = "action"
     description = forms.CharField(label="Action", max_length=500)
     owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label="Owner")
     due_on = forms.DateField(label="Due date", widget=DATE_INPUT)
@@ -89,18 +104,21 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
 
 
-class CompleteActionForm(forms.Form):
+class CompleteActionForm(PrefixedIdForm):
+    id_prefix = "complete"
     outcome = forms.CharField(label="Outcome", max_length=500)
     cancelled = forms.BooleanField(label="Cancel this action instead (give the reason above)", required=False)
 
 
-class CloseForm(forms.Form):
+class CloseForm(PrefixedIdForm):
+    id_prefix = "close"
     outcome = forms.CharField(
         label="Outcome: how the concern was followed up and resolved", widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(PrefixedIdForm):
+    id_prefix = "status"
     kind = forms.ChoiceField(choices=[("", "Choose a status"), *StatusKind.choices], label="Status")
     cp_category = forms.ChoiceField(
         choices=[("", "Not a CP plan"), *AbuseCategory.choices], label="CP plan category", required=False
@@ -113,12 +131,14 @@ class StatusForm(forms.Form):
     )
 
 
-class EndStatusForm(forms.Form):
+class EndStatusForm(PrefixedIdForm):
+    id_prefix = "end"
     end_date = forms.DateField(label="End date", widget=DATE_INPUT)
     reason = forms.CharField(label="Reason", max_length=200)
 
 
-class TransferForm(forms.Form):
+class TransferForm(PrefixedIdForm):
+    id_prefix = "transfer"
     destination_name = forms.CharField(label="Receiving school", max_length=200)
     destination_urn = forms.CharField(label="Receiving school URN (6 digits, if known)", max_length=6, required=False)
     leaving_date = forms.DateField(label="Date the pupil left (or leaves)", widget=DATE_INPUT)
