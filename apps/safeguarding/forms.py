@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from .models import AbuseCategory, ConcernCategory, ConcernPupil, Decision, StatusKind
+from .models import AbuseCategory, BodyMapMark, BodyRegion, ConcernCategory, ConcernPupil, Decision, StatusKind
+
+BODY_MAP_ROWS = 3
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,11 +64,36 @@ class ConcernForm(forms.Form):
         required=False,
     )
 
+    attachment = forms.FileField(
+        label="Attach a file (optional)",
+        required=False,
+        help_text="A PDF, PNG or JPEG, e.g. a note the pupil wrote. Never photograph a child's injuries yourself.",
+    )
+
     def __init__(self, *args: Any, pupils: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pupils"].queryset = pupils  # type: ignore[attr-defined]
         if not self.is_bound and "occurred_at" not in self.initial:
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
+        for i in range(1, BODY_MAP_ROWS + 1):
+            self.fields[f"mark_{i}_side"] = forms.ChoiceField(
+                choices=[("", "Front or back"), *BodyMapMark.Side.choices],
+                label=f"Body map mark {i}: side",
+                required=False,
+            )
+            self.fields[f"mark_{i}_region"] = forms.ChoiceField(
+                choices=[("", "Where on the body"), *BodyRegion.choices], label=f"Mark {i}: where", required=False
+            )
+            self.fields[f"mark_{i}_note"] = forms.CharField(
+                label=f"Mark {i}: what you saw (size, colour, shape)", max_length=300, required=False
+            )
+
+    def body_map(self) -> list[dict[str, str]]:
+        data = self.cleaned_data
+        return [
+            {"side": data[f"mark_{i}_side"], "region": data[f"mark_{i}_region"], "note": data[f"mark_{i}_note"]}
+            for i in range(1, BODY_MAP_ROWS + 1)
+        ]
 
 
 class AmendForm(PrefixedIdForm):
@@ -115,6 +142,14 @@ class CloseForm(PrefixedIdForm):
     outcome = forms.CharField(
         label="Outcome: how the concern was followed up and resolved", widget=forms.Textarea(attrs={"rows": 3})
     )
+    share_with_author = forms.BooleanField(
+        label="Share this outcome with the member of staff who logged the concern", required=False
+    )
+
+
+class AttachmentForm(PrefixedIdForm):
+    id_prefix = "attach"
+    file = forms.FileField(label="File (PDF, PNG or JPEG)")
 
 
 class StatusForm(PrefixedIdForm):

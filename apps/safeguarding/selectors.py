@@ -30,6 +30,8 @@ from .models import (
     SOCIAL_WORKER_STATUSES,
     Concern,
     ConcernAction,
+    ConcernAttachment,
+    ConcernDraft,
     ConcernPupil,
     CPFileTransfer,
     Decision,
@@ -382,3 +384,31 @@ def transfers_awaiting_receipt(school: School) -> list[CPFileTransfer]:
         .select_related("pupil")
         .order_by("due_on")
     )
+
+
+def concern_draft(school: School, viewer: Any) -> tuple[dict[str, Any], dt.datetime] | None:
+    """The viewer's unfinished concern form, if any: (initial data, when it was saved)."""
+    import json
+
+    draft = ConcernDraft.objects.filter(school=school, user=viewer).first()
+    if draft is None:
+        return None
+    try:
+        data = json.loads(draft.data)
+    except ValueError:
+        return None
+    return {k: v for k, v in data.items() if v not in ("", [], None)}, draft.updated_at
+
+
+def get_attachment(school: School, viewer: Any, attachment_id: int) -> ConcernAttachment:
+    """A concern's file, for the DSL team or its uploader; 404 (audited) otherwise. The download
+    itself is audited against each pupil in the concern."""
+    found = ConcernAttachment.objects.filter(school=school, pk=attachment_id).select_related("concern").first()
+    if found is None or not (is_dsl_team(viewer, school) or found.uploaded_by_id == viewer.pk):
+        audit.record(
+            viewer, Verb.DENIED, ("safeguarding.attachment", attachment_id), school=school, reason="safeguarding.file"
+        )
+        raise Http404("No such file.")
+    for pupil_id in found.concern.pupil_links.values_list("pupil_id", flat=True):
+        audit.record(viewer, Verb.VIEW, found, pupil=pupil_id, reason="safeguarding.download_file")
+    return found

@@ -36,10 +36,14 @@ from . import statutory
 from .models import (
     REFERRAL_DECISIONS,
     AbuseCategory,
+    BodyMapMark,
+    BodyRegion,
     Concern,
     ConcernAction,
     ConcernAmendment,
+    ConcernAttachment,
     ConcernCategory,
+    ConcernDraft,
     ConcernPupil,
     CPFileTransfer,
     Decision,
@@ -104,6 +108,105 @@ def _clean_categories(category: str | Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(chosen)) or [ConcernCategory.OTHER.value]
 
 
+ALLOWED_UPLOADS = {
+    # extension: (content type, the bytes the file must start with)
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+def check_upload(upload: Any) -> tuple[str, str]:
+    """Validate an attachment: a PDF, PNG or JPEG by both name and content, no larger than
+    HEARTH_MAX_UPLOAD_BYTES. Returns (safe original name, content type). The uploaded name is only
+    ever shown, never used as a path."""
+    import os
+
+    from django.conf import settings
+    from django.utils.text import get_valid_filename
+
+    raw = str(getattr(upload, "name", "") or "")
+    base = os.path.basename(raw.replace("\\", "/")).strip()
+    extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    if extension not in ALLOWED_UPLOADS:
+        raise ValidationError("Attach a PDF, PNG or JPEG file (photographs of marks, letters, forms).")
+    limit = settings.HEARTH_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(f"The file is {upload.size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.")
+    content_type, signatures = ALLOWED_UPLOADS[extension]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in signatures):
+        raise ValidationError(f"The file is named .{extension} but its content is not a {extension.upper()} file.")
+    try:
+        name = get_valid_filename(base)[:120]
+    except Exception:  # a name of only unsafe characters
+        name = f"attachment.{extension}"
+    return name, content_type
+
+
+def _store_attachment(actor: Any, concern: Concern, upload: Any) -> ConcernAttachment:
+    import hashlib
+
+    name, content_type = check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = ConcernAttachment(
+        school=concern.school,
+        concern=concern,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    audit.record(actor, Verb.CREATE, attachment, reason="safeguarding.attach")
+    return attachment
+
+
+def add_attachment(actor: Any, *, concern: Concern, upload: Any) -> ConcernAttachment:
+    """The author or the DSL team adds a file to a concern (write-once)."""
+    if not can_amend_concern(actor, concern):
+        _deny(actor, concern, "safeguarding.attach", "Only the author or the DSL team can add a file.")
+    try:
+        check_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    with transaction.atomic():
+        return _store_attachment(actor, concern, upload)
+
+
+def _clean_body_map(marks: Sequence[Mapping[str, str]], errors: dict[str, str]) -> list[dict[str, str]]:
+    cleaned = []
+    for i, mark in enumerate(marks, start=1):
+        side, region, note = mark.get("side", ""), mark.get("region", ""), (mark.get("note") or "").strip()
+        if not (side or region or note):
+            continue
+        if side not in BodyMapMark.Side.values or region not in BodyRegion.values or not note:
+            errors["body_map"] = f"Mark {i} on the body map needs a side, a place and a note of what you saw."
+            continue
+        cleaned.append({"side": side, "region": region, "note": note})
+    return cleaned
+
+
+def save_draft(actor: Any, *, school: School, data: Mapping[str, Any]) -> ConcernDraft:
+    """Keep an unfinished concern form for its author (survives a session timeout and a reload)."""
+    import json
+
+    if not can_log_concern(actor, school):
+        _deny(actor, school, "safeguarding.save_draft", "Only staff of this school can log a concern.", school=school)
+    draft, _ = ConcernDraft.objects.update_or_create(
+        user=actor, school=school, defaults={"data": json.dumps(dict(data))[:20000]}
+    )
+    return draft
+
+
 def log_concern(
     actor: Any,
     *,
@@ -120,6 +223,8 @@ def log_concern(
     roles: Mapping[int, str] | None = None,
     recorded_at: dt.datetime | None = None,
     calendar: SchoolCalendar | None = None,
+    body_map: Sequence[Mapping[str, str]] = (),
+    attachments: Sequence[Any] = (),
 ) -> Concern:
     """Any member of staff records what they saw or heard (KCSIE Part 2; domain file §3.3). The DSL
     team is alerted at once by a link-only notification (urgent when the child is at immediate
@@ -143,6 +248,12 @@ def log_concern(
     role_map = {int(k): v for k, v in (roles or {}).items()}
     if any(v not in ConcernPupil.Role.values for v in role_map.values()):
         errors["roles"] = "Each pupil's role must be subject, alleged perpetrator, witness or other."
+    marks = _clean_body_map(body_map, errors)
+    for upload in attachments:
+        try:
+            check_upload(upload)
+        except ValidationError as error:
+            errors["attachment"] = " ".join(error.messages)
     if errors:
         raise ValidationError(errors)
     categories = _clean_categories(category)
@@ -170,6 +281,13 @@ def log_concern(
             ConcernPupil(concern=concern, pupil=p, role=role_map.get(p.pk, ConcernPupil.Role.SUBJECT))
             for p in pupil_list
         )
+        BodyMapMark.objects.bulk_create(
+            BodyMapMark(school=school, concern=concern, side=m["side"], region=m["region"], note=m["note"])
+            for m in marks
+        )
+        for upload in attachments:
+            _store_attachment(actor, concern, upload)
+        ConcernDraft.objects.filter(user=actor, school=school).delete()
         title = "Safeguarding concern logged" + (": child at immediate risk" if immediate_risk else "")
         _chronology_for_each_pupil(concern, title=title, narrative=concern.summary, actor=actor)
         for p in pupil_list:
@@ -382,8 +500,9 @@ def complete_action(actor: Any, *, action: ConcernAction, outcome: str, cancelle
     return action
 
 
-def close_concern(actor: Any, *, concern: Concern, outcome: str) -> Concern:
-    """Close with a written outcome (§3.3 (b), (c): how it was followed up and resolved)."""
+def close_concern(actor: Any, *, concern: Concern, outcome: str, share_with_author: bool = False) -> Concern:
+    """Close with a written outcome (§3.3 (b), (c): how it was followed up and resolved). The DSL
+    may share the outcome with the member of staff who logged the concern."""
     _require_manager(actor, concern, "safeguarding.close")
     errors: dict[str, str] = {}
     if concern.status == Concern.Status.CLOSED:
@@ -401,7 +520,10 @@ def close_concern(actor: Any, *, concern: Concern, outcome: str) -> Concern:
         concern.outcome = outcome.strip()
         concern.closed_at = timezone.now()
         concern.closed_by = actor
-        concern.save(update_fields=["status", "outcome", "closed_at", "closed_by", "updated_at"])
+        concern.outcome_shared_with_author = share_with_author
+        concern.save(
+            update_fields=["status", "outcome", "closed_at", "closed_by", "outcome_shared_with_author", "updated_at"]
+        )
         _chronology_for_each_pupil(
             concern, title="Safeguarding concern closed", narrative=f"Outcome: {concern.outcome}", actor=actor
         )

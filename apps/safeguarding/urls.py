@@ -9,6 +9,9 @@ urlpatterns = [
     # The header's "Log a concern" button (templates/base.html) uses this name.
     path("log/", views.log_concern, name="log"),
     path("concerns/mine/", views.mine, name="mine"),
+    path("concerns/draft/", views.save_draft, name="save_draft"),
+    path("concerns/<int:concern_id>/files/", views.add_attachment, name="add_attachment"),
+    path("files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("concerns/<int:concern_id>/", views.concern_detail, name="concern"),
     path("concerns/<int:concern_id>/amend/", views.amend, name="amend"),
     path("concerns/<int:concern_id>/acknowledge/", views.acknowledge, name="acknowledge"),

@@ -19,9 +19,11 @@ from apps.accounts.types import HearthRequest
 from apps.people import selectors as people_selectors
 
 from . import selectors, services
+from .bodymap import place
 from .forms import (
     ActionForm,
     AmendForm,
+    AttachmentForm,
     CloseForm,
     CompleteActionForm,
     ConcernForm,
@@ -54,18 +56,36 @@ def _staff(request: HearthRequest) -> Any:
     )
 
 
+DRAFT_FIELDS = (
+    "pupils",
+    "others_role",
+    "summary",
+    "occurred_at",
+    "location",
+    "categories",
+    "immediate_risk",
+    "immediate_action",
+    "others_involved",
+)
+
+
 @login_required
 @role_required(STAFF_ROLES)
 def log_concern(request: HearthRequest) -> HttpResponse:
-    """Any member of staff logs a concern. `?pupil=<id>` preselects a pupil (from their profile)."""
+    """Any member of staff logs a concern. `?pupil=<id>` preselects a pupil (from their profile).
+    An unfinished form saved as a draft is restored."""
     pupils = people_selectors.visible_pupils(request.school, request.user, on_roll_on=timezone.localdate()).order_by(
         "legal_surname", "legal_forename"
     )
     initial: dict[str, Any] = {}
+    restored = None
     preselect = request.GET.get("pupil", "")
+    draft = selectors.concern_draft(request.school, request.user) if request.method == "GET" else None
+    if draft is not None:
+        initial, restored = draft
     if preselect.isdigit() and pupils.filter(pk=int(preselect)).exists():
         initial["pupils"] = [int(preselect)]
-    form = ConcernForm(request.POST or None, pupils=pupils, initial=initial)
+    form = ConcernForm(request.POST or None, request.FILES or None, pupils=pupils, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = list(data["pupils"])
@@ -88,13 +108,61 @@ def log_concern(request: HearthRequest) -> HttpResponse:
                 immediate_action=data["immediate_action"],
                 others_involved=data["others_involved"],
                 roles=roles,
+                body_map=form.body_map(),
+                attachments=[data["attachment"]] if data.get("attachment") else [],
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, f"Concern {concern.reference} received. The DSL team has been alerted.")
             return redirect("safeguarding:concern", concern_id=concern.pk)
-    return render(request, "safeguarding/log_concern.html", {"form": form})
+    return render(request, "safeguarding/log_concern.html", {"form": form, "restored": restored})
+
+
+@login_required
+@role_required(STAFF_ROLES)
+@require_POST
+def save_draft(request: HearthRequest) -> HttpResponse:
+    """Called by draft.js as the form is typed in: keeps the unfinished concern (no files)."""
+    data: dict[str, Any] = {
+        name: request.POST.getlist(name) if name in {"pupils", "categories"} else request.POST.get(name, "")
+        for name in DRAFT_FIELDS
+    }
+    data.update({k: v for k, v in request.POST.items() if k.startswith("mark_")})
+    services.save_draft(request.user, school=request.school, data=data)
+    return HttpResponse(status=204)
+
+
+@login_required
+@role_required(STAFF_ROLES)
+def attachment(request: HearthRequest, attachment_id: int) -> HttpResponse:
+    """A file on a concern, for the DSL team or the member of staff who added it; audited."""
+    from django.http import FileResponse
+
+    found = selectors.get_attachment(request.school, request.user, attachment_id)
+    response = FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]
+
+
+@login_required
+@role_required(STAFF_ROLES)
+@require_POST
+def add_attachment(request: HearthRequest, concern_id: int) -> HttpResponse:
+    concern = selectors.get_concern(request.school, request.user, concern_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(request.user, concern=concern, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "File added.")
+            return redirect("safeguarding:concern", concern_id=concern.pk)
+    return _detail(request, concern, status=400, attachment_form=form)
 
 
 def _detail(request: HearthRequest, concern: Concern, status: int = 200, **bound: Any) -> HttpResponse:
@@ -105,6 +173,9 @@ def _detail(request: HearthRequest, concern: Concern, status: int = 200, **bound
             {
                 "concern": concern,
                 "amendments": list(concern.amendments.filter(amended_by=request.user)),
+                "attachments": list(concern.attachments.filter(uploaded_by=request.user)),
+                "marks": place(list(concern.body_marks.all())),
+                "attachment_form": bound.get("attachment_form") or AttachmentForm(),
                 "amend_form": bound.get("amend_form")
                 or AmendForm(initial={"summary": selectors.current_account(concern)}),
             },
@@ -120,6 +191,9 @@ def _detail(request: HearthRequest, concern: Concern, status: int = 200, **bound
         "close_form": bound.get("close_form") or CloseForm(),
         "response_form": bound.get("response_form") or ResponseForm(initial={"received_on": timezone.localdate()}),
         "complete_form": CompleteActionForm(),
+        "attachment_form": bound.get("attachment_form") or AttachmentForm(),
+        "attachments": list(concern.attachments.select_related("uploaded_by")),
+        "marks": place(list(concern.body_marks.all())),
         "now": timezone.now(),
         "today": timezone.localdate(),
         "referral_decisions": [d.value for d in Decision],

@@ -1,4 +1,4 @@
-"""The safeguarding journey in a real browser: a teacher logs a concern from the pupil's profile,
+"""The safeguarding journey in a real browser: a teacher logs a concern with a body map from the pupil's profile,
 the DSL triages it from the queue and refers it, and the chronology shows it to the DSL but not to
 the teacher. Every page is checked by axe, with no console error and no CSP violation."""
 
@@ -26,7 +26,11 @@ def test_teacher_logs_dsl_triages_and_refers_and_only_the_dsl_sees_it(
 
     page.get_by_label("What did you see or hear?").fill('Amelia said "I don\'t want to go home tonight".')
     page.get_by_label("Emotional abuse").check()
-    page.get_by_label("Where").fill("Maths room")
+    page.get_by_label("Where", exact=True).fill("Maths room")
+    page.get_by_label("Body map mark 1: side").select_option("front")
+    page.get_by_label("Mark 1: where").select_option("l_forearm")
+    page.get_by_label("Mark 1: what you saw (size, colour, shape)").fill("2cm purple bruise")
+    expect(page.locator("#draft-status")).to_have_text("Draft saved.")
     page.get_by_role("button", name="Submit the concern").click()
     expect(page.get_by_role("status")).to_contain_text("received")
     expect(page.get_by_text("Being handled by")).to_be_visible()
@@ -43,6 +47,7 @@ def test_teacher_logs_dsl_triages_and_refers_and_only_the_dsl_sees_it(
     dsl_page.get_by_role("link", name=re.compile(r"^SG-")).first.click()
     account = dsl_page.get_by_role("region", name="Account").get_by_role("paragraph").first
     expect(account).to_contain_text("I don't want to go home tonight")
+    expect(dsl_page.get_by_text("Front, left forearm: 2cm purple bruise")).to_be_visible()
     dsl_page.get_by_label("Decision", exact=True).select_option("csc_referral")
     dsl_page.get_by_label("Reason for the decision").fill("Disclosure of fear of going home; consulted MASH.")
     dsl_page.get_by_label("Referral reference (if any)").fill("MASH-12345")

@@ -171,3 +171,30 @@ CASES += [
     ),
     Case("safeguarding:import_pack", DSL_TEAM, kwargs=lambda p: {"pupil_id": p.pupil.pk}),
 ]
+
+
+def _attachment_kwargs(p: Any) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from apps.safeguarding.models import ConcernAttachment
+
+    attachment = ConcernAttachment(
+        school=p.school,
+        concern=_concern(p),
+        original_name="note.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=p.teacher,
+    )
+    attachment.file.save("upload", ContentFile(b"%PDF-1.7\n"), save=False)
+    attachment.save()
+    return {"attachment_id": attachment.pk}
+
+
+CASES += [
+    Case("safeguarding:save_draft", ANY_STAFF, method="POST", data=lambda p: {"summary": "Half-written"}),
+    Case("safeguarding:attachment", DSL_TEAM | AUTHOR, kwargs=_attachment_kwargs),
+    # No file sent: allowed people get the page back with "This field is required" (400).
+    Case("safeguarding:add_attachment", DSL_TEAM | AUTHOR, kwargs=_concern_kwargs, method="POST", ok=frozenset({400})),
+]
