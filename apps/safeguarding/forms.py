@@ -201,3 +201,47 @@ class ImportForm(forms.Form):
             return json.loads(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise forms.ValidationError("The file is not valid JSON.") from exc
+
+
+class AllegationForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[
+            ("", "Choose one"),
+            (
+                "allegation",
+                "An allegation: an adult may have harmed a child, committed an offence "
+                "against a child, or may pose a risk to children",
+            ),
+            ("low_level", "A low-level concern: behaviour that does not fit the staff code of conduct, however small"),
+        ],
+        label="What are you reporting?",
+    )
+    subject_name = forms.CharField(label="Who is it about? (name and role)", max_length=200)
+    summary = forms.CharField(label="What happened or what was said", widget=forms.Textarea(attrs={"rows": 6}))
+    occurred_at = forms.DateTimeField(label="When it happened", widget=DATETIME_INPUT)
+
+
+class LadoForm(PrefixedIdForm):
+    id_prefix = "lado"
+    referred_on = forms.DateField(label="Date referred to the LADO", widget=DATE_INPUT)
+    reference = forms.CharField(label="LADO reference", max_length=60, required=False)
+    advice = forms.CharField(label="LADO advice", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class CloseAllegationForm(PrefixedIdForm):
+    id_prefix = "closeallegation"
+    outcome = forms.ChoiceField(
+        choices=[
+            ("", "Choose the outcome"),
+            *[
+                ("substantiated", "Substantiated"),
+                ("unsubstantiated", "Unsubstantiated"),
+                ("unfounded", "Unfounded"),
+                ("false", "False"),
+                ("malicious", "Malicious"),
+                ("nfa", "No further action (low-level concern)"),
+            ],
+        ],
+        label="Outcome",
+    )
+    notes = forms.CharField(label="How it was dealt with, and why", widget=forms.Textarea(attrs={"rows": 3}))

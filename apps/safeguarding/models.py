@@ -464,3 +464,49 @@ class ConcernDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft concern by {self.user_id}"
+
+
+class StaffAllegation(SchoolScopedModel):
+    """An allegation or a low-level concern about a member of staff (KCSIE Part 4; domain file
+    §3.2: KCSIE 2025 adds low-level concerns and allegations against staff). Kept apart from pupil
+    records, visible to the DSL and the headteacher only, and never to the person it is about."""
+
+    class Kind(models.TextChoices):
+        ALLEGATION = "allegation", "Allegation (may meet the harm threshold)"
+        LOW_LEVEL = "low_level", "Low-level concern"
+
+    class Outcome(models.TextChoices):
+        SUBSTANTIATED = "substantiated", "Substantiated"
+        UNSUBSTANTIATED = "unsubstantiated", "Unsubstantiated"
+        UNFOUNDED = "unfounded", "Unfounded"
+        FALSE = "false", "False"
+        MALICIOUS = "malicious", "Malicious"
+        NO_FURTHER_ACTION = "nfa", "No further action (low-level concern)"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_name = models.CharField("Who it is about", max_length=200)
+    summary = EncryptedTextField("What was alleged or seen")
+    occurred_at = models.DateTimeField()
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    lado_reference = models.CharField(max_length=60, blank=True)
+    lado_referred_on = models.DateField(null=True, blank=True)
+    lado_advice = EncryptedTextField(blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome_notes = EncryptedTextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Staff allegation {self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"SA-{self.pk:04d}" if self.pk else "SA-new"

@@ -36,6 +36,7 @@ from .models import (
     CPFileTransfer,
     Decision,
     SafeguardingStatus,
+    StaffAllegation,
     StatusKind,
     TriageDecision,
 )
@@ -411,4 +412,34 @@ def get_attachment(school: School, viewer: Any, attachment_id: int) -> ConcernAt
         raise Http404("No such file.")
     for pupil_id in found.concern.pupil_links.values_list("pupil_id", flat=True):
         audit.record(viewer, Verb.VIEW, found, pupil=pupil_id, reason="safeguarding.download_file")
+    return found
+
+
+def allegations(school: School, viewer: Any) -> list[StaffAllegation]:
+    """Allegations and low-level concerns about staff: DSL and headteacher only, never those about
+    the viewer. Reading the list is audited."""
+    from .services import may_handle_allegation
+
+    if not may_handle_allegation(viewer, None, school):
+        audit.record(viewer, Verb.DENIED, ("safeguarding.allegations", school.pk), school=school, reason="allegations")
+        raise PermissionDenied("Only the DSL and the headteacher can see this.")
+    audit.record(viewer, Verb.VIEW, ("safeguarding.allegations", school.pk), school=school, reason="allegations")
+    return list(
+        StaffAllegation.objects.filter(school=school)
+        .exclude(subject=viewer)
+        .select_related("reported_by")
+        .order_by(F("closed_at").desc(nulls_first=True), "-created_at")
+    )
+
+
+def get_allegation(school: School, viewer: Any, allegation_id: int) -> StaffAllegation:
+    from .services import may_handle_allegation
+
+    found = StaffAllegation.objects.filter(school=school, pk=allegation_id).select_related("reported_by").first()
+    if found is None or not may_handle_allegation(viewer, found, school):
+        audit.record(
+            viewer, Verb.DENIED, ("safeguarding.staffallegation", allegation_id), school=school, reason="allegation"
+        )
+        raise Http404("No such record.")
+    audit.record(viewer, Verb.VIEW, found, reason="safeguarding.view_allegation")
     return found

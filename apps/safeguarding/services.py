@@ -50,6 +50,7 @@ from .models import (
     ReferralResponse,
     SafeguardingSettings,
     SafeguardingStatus,
+    StaffAllegation,
     StatusKind,
     TriageDecision,
 )
@@ -939,3 +940,105 @@ def import_transfer_pack(actor: Any, *, pupil: Any, pack: Mapping[str, Any]) -> 
             made += 1
         audit.record(actor, Verb.IMPORT, pupil, pupil=pupil, reason="safeguarding.import_transfer")
     return made
+
+
+# Allegations and low-level concerns about staff (KCSIE Part 4) -----------------------------------
+
+ALLEGATION_ROLES = frozenset({"dsl", "headteacher"})
+
+
+def allegation_readers(school: School, *, excluding: Any = None) -> list[Any]:
+    """The DSL and the headteacher, never the person the allegation is about."""
+    return [u for u in staff_with_role(school, *ALLEGATION_ROLES) if excluding is None or u.pk != excluding.pk]
+
+
+def may_handle_allegation(actor: Any, allegation: StaffAllegation | None, school: School) -> bool:
+    from apps.accounts.selectors import roles_in
+
+    if not roles_in(actor, school) & ALLEGATION_ROLES:
+        return False
+    return allegation is None or allegation.subject_id != getattr(actor, "pk", None)
+
+
+def report_allegation(
+    actor: Any,
+    *,
+    school: School,
+    kind: str,
+    subject_name: str,
+    summary: str,
+    occurred_at: dt.datetime,
+    subject: Any = None,
+) -> StaffAllegation:
+    """Any member of staff reports a concern about an adult in school. The DSL and head are told by
+    a link-only alert; the person it is about is never told by Hearth."""
+    if not can_log_concern(actor, school):
+        _deny(actor, school, "safeguarding.report_allegation", "Only staff can report this.", school=school)
+    errors: dict[str, str] = {}
+    if kind not in StaffAllegation.Kind.values:
+        errors["kind"] = "Choose an allegation or a low-level concern."
+    if not subject_name.strip() and subject is None:
+        errors["subject_name"] = "Say who it is about."
+    if not summary.strip():
+        errors["summary"] = "Write what was alleged or what you saw."
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["occurred_at"] = "When it happened cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        allegation = StaffAllegation.objects.create(
+            school=school,
+            kind=kind,
+            subject=subject,
+            subject_name=(subject_name.strip() or (subject.display_name if subject else ""))[:200],
+            summary=summary.strip(),
+            occurred_at=occurred_at,
+            reported_by=actor,
+        )
+        audit.record(actor, Verb.CREATE, allegation, reason="safeguarding.report_allegation")
+        notify(
+            allegation_readers(school, excluding=subject),
+            school=school,
+            title=f"Concern about an adult in school ({allegation.reference}) needs your attention",
+            url=reverse("safeguarding:allegation", args=[allegation.pk]),
+            urgent=kind == StaffAllegation.Kind.ALLEGATION,
+        )
+    return allegation
+
+
+def refer_allegation_to_lado(
+    actor: Any, *, allegation: StaffAllegation, referred_on: dt.date, reference: str = "", advice: str = ""
+) -> StaffAllegation:
+    if not may_handle_allegation(actor, allegation, allegation.school):
+        _deny(actor, allegation, "safeguarding.lado", "Only the DSL or the headteacher can do this.")
+    if referred_on > timezone.localdate():
+        raise ValidationError({"referred_on": "The referral date cannot be in the future."})
+    with transaction.atomic():
+        allegation.lado_referred_on = referred_on
+        allegation.lado_reference = reference.strip()[:60]
+        allegation.lado_advice = advice.strip()
+        allegation.save(update_fields=["lado_referred_on", "lado_reference", "lado_advice", "updated_at"])
+        audit.record(actor, Verb.UPDATE, allegation, reason="safeguarding.lado_referral")
+    return allegation
+
+
+def close_allegation(actor: Any, *, allegation: StaffAllegation, outcome: str, notes: str) -> StaffAllegation:
+    if not may_handle_allegation(actor, allegation, allegation.school):
+        _deny(actor, allegation, "safeguarding.close_allegation", "Only the DSL or the headteacher can do this.")
+    errors: dict[str, str] = {}
+    if allegation.closed_at is not None:
+        errors["outcome"] = "This is already closed."
+    if outcome not in StaffAllegation.Outcome.values:
+        errors["outcome"] = "Choose the outcome."
+    if len(notes.strip()) < MIN_REASON_LENGTH:
+        errors["notes"] = "Record how it was dealt with and why (KCSIE: decisions and reasons in writing)."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        allegation.outcome = outcome
+        allegation.outcome_notes = notes.strip()
+        allegation.closed_at = timezone.now()
+        allegation.closed_by = actor
+        allegation.save(update_fields=["outcome", "outcome_notes", "closed_at", "closed_by", "updated_at"])
+        audit.record(actor, Verb.UPDATE, allegation, reason=f"safeguarding.close_allegation:{outcome}")
+    return allegation

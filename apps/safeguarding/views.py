@@ -22,13 +22,16 @@ from . import selectors, services
 from .bodymap import place
 from .forms import (
     ActionForm,
+    AllegationForm,
     AmendForm,
     AttachmentForm,
+    CloseAllegationForm,
     CloseForm,
     CompleteActionForm,
     ConcernForm,
     EndStatusForm,
     ImportForm,
+    LadoForm,
     ReceiptForm,
     ResponseForm,
     StatusForm,
@@ -493,3 +496,83 @@ def import_pack(request: HearthRequest, pupil_id: int) -> HttpResponse:
             messages.success(request, f"{made} record(s) imported into the chronology, marked as transferred.")
             return redirect("safeguarding:pupil", pupil_id=pupil.pk)
     return render(request, "safeguarding/import_pack.html", {"form": form, "pupil": pupil})
+
+
+ALLEGATION_READERS = {Role.DSL, Role.HEADTEACHER}
+
+
+@login_required
+@role_required(STAFF_ROLES)
+def report_allegation(request: HearthRequest) -> HttpResponse:
+    """Any member of staff reports a concern about an adult in school (kept apart from pupils)."""
+    form = AllegationForm(request.POST or None, initial={"occurred_at": timezone.localtime().replace(second=0)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_allegation(request.user, school=request.school, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Received. The DSL and the headteacher have been told; keep this confidential.")
+            return redirect("home")
+    return render(request, "safeguarding/report_allegation.html", {"form": form})
+
+
+@login_required
+@role_required(ALLEGATION_READERS)
+def allegations(request: HearthRequest) -> HttpResponse:
+    return render(
+        request, "safeguarding/allegations.html", {"items": selectors.allegations(request.school, request.user)}
+    )
+
+
+def _allegation_page(request: HearthRequest, found: Any, status: int = 200, **bound: Any) -> HttpResponse:
+    return render(
+        request,
+        "safeguarding/allegation.html",
+        {
+            "item": found,
+            "lado_form": bound.get("lado_form") or LadoForm(initial={"referred_on": timezone.localdate()}),
+            "close_form": bound.get("close_form") or CloseAllegationForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@role_required(ALLEGATION_READERS)
+def allegation(request: HearthRequest, allegation_id: int) -> HttpResponse:
+    return _allegation_page(request, selectors.get_allegation(request.school, request.user, allegation_id))
+
+
+@login_required
+@role_required(ALLEGATION_READERS)
+@require_POST
+def allegation_lado(request: HearthRequest, allegation_id: int) -> HttpResponse:
+    found = selectors.get_allegation(request.school, request.user, allegation_id)
+    form = LadoForm(request.POST)
+    if form.is_valid():
+        try:
+            services.refer_allegation_to_lado(request.user, allegation=found, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "LADO referral recorded.")
+            return redirect("safeguarding:allegation", allegation_id=found.pk)
+    return _allegation_page(request, found, status=400, lado_form=form)
+
+
+@login_required
+@role_required(ALLEGATION_READERS)
+@require_POST
+def allegation_close(request: HearthRequest, allegation_id: int) -> HttpResponse:
+    found = selectors.get_allegation(request.school, request.user, allegation_id)
+    form = CloseAllegationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_allegation(request.user, allegation=found, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Closed with its outcome.")
+            return redirect("safeguarding:allegation", allegation_id=found.pk)
+    return _allegation_page(request, found, status=400, close_form=form)

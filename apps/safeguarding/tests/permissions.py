@@ -198,3 +198,54 @@ CASES += [
     # No file sent: allowed people get the page back with "This field is required" (400).
     Case("safeguarding:add_attachment", DSL_TEAM | AUTHOR, kwargs=_concern_kwargs, method="POST", ok=frozenset({400})),
 ]
+
+
+def _allegation_kwargs(p: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from apps.safeguarding.models import StaffAllegation
+
+    found = StaffAllegation.objects.create(
+        school=p.school,
+        kind=StaffAllegation.Kind.LOW_LEVEL,
+        subject=p.other_teacher,
+        subject_name="Other Teacher",
+        summary="Shouted at a pupil and used a nickname.",
+        occurred_at=timezone.now(),
+        reported_by=p.teacher,
+    )
+    return {"allegation_id": found.pk}
+
+
+ALLEGATION_READERS = frozenset({"dsl", "headteacher"})
+CASES += [
+    Case("safeguarding:report_allegation", ANY_STAFF),
+    Case(
+        "safeguarding:report_allegation",
+        ANY_STAFF,
+        method="POST",
+        data=lambda p: {
+            "kind": "low_level",
+            "subject_name": "A. Colleague, teaching assistant",
+            "summary": "Messaged a pupil on a personal phone.",
+            "occurred_at": "2026-11-20T12:00",
+        },
+        note="submit",
+    ),
+    Case("safeguarding:allegations", ALLEGATION_READERS | {"other_school_dsl"}),
+    Case("safeguarding:allegation", ALLEGATION_READERS, kwargs=_allegation_kwargs),
+    Case(
+        "safeguarding:allegation_lado",
+        ALLEGATION_READERS,
+        kwargs=_allegation_kwargs,
+        method="POST",
+        data=lambda p: {"referred_on": "2026-11-20", "reference": "LADO-77"},
+    ),
+    Case(
+        "safeguarding:allegation_close",
+        ALLEGATION_READERS,
+        kwargs=_allegation_kwargs,
+        method="POST",
+        data=lambda p: {"outcome": "nfa", "notes": "Spoken to; reminded of the code of conduct."},
+    ),
+]
