@@ -201,7 +201,8 @@ def pattern_flags(school: School, *, now: dt.datetime | None = None) -> list[Pat
     """Patterns the DSL should not have to spot alone (the issue):
     - concerns about a pupil from 3 or more different staff within 30 days (school setting);
     - 3 or more concerns about a pupil in the same category within 90 days;
-    - a pupil with an open concern whose sibling has an open CP, CIN or looked-after status."""
+    - a pupil with an open concern whose sibling has an open CP, CIN or looked-after status;
+    - a pupil with an open concern whose attendance has fallen sharply in the last 4 weeks."""
     from .services import settings_for
 
     now = now or timezone.now()
@@ -260,6 +261,49 @@ def pattern_flags(school: School, *, now: dt.datetime | None = None) -> list[Pat
                         [lk.concern for lk in open_links if lk.pupil_id == link.pupil_id],
                     )
                 )
+    flags.extend(_attendance_fall_flags(school, open_links, now=now))
+    return flags
+
+
+# A fall worth showing the DSL: attendance in the last 4 weeks at least 10 points below the 8 weeks
+# before, and under 90% (the persistent-absence line, domain file §1.3). Our choice, not statute.
+FALL_RECENT_DAYS = 28
+FALL_BEFORE_DAYS = 56
+FALL_POINTS = 10
+
+
+def _attendance_fall_flags(school: School, open_links: list[ConcernPupil], *, now: dt.datetime) -> list[PatternFlag]:
+    """Pupils with an open concern whose attendance has fallen sharply (the issue: "concerns
+    together with a sudden fall in attendance"). Uses attendance's cross-module summary."""
+    if not open_links:
+        return []
+    try:
+        from apps.attendance.selectors import attendance_summaries
+    except ImportError:  # pragma: no cover - attendance not installed
+        return []
+    today = timezone.localtime(now).date()
+    recent_start = today - dt.timedelta(days=FALL_RECENT_DAYS)
+    before_start = recent_start - dt.timedelta(days=FALL_BEFORE_DAYS)
+    ids = list({link.pupil_id for link in open_links})
+    recent = attendance_summaries(school, ids, recent_start, today)
+    before = attendance_summaries(school, ids, before_start, recent_start - dt.timedelta(days=1))
+    flags = []
+    for pid in ids:
+        now_summary, then = recent.get(pid), before.get(pid)
+        if not now_summary or not then or not now_summary.possible_sessions or not then.possible_sessions:
+            continue
+        drop = then.attendance_pct - now_summary.attendance_pct
+        if drop >= FALL_POINTS and now_summary.attendance_pct < 90:
+            link = next(lk for lk in open_links if lk.pupil_id == pid)
+            flags.append(
+                PatternFlag(
+                    link.pupil,
+                    "attendance",
+                    f"Attendance fell from {then.attendance_pct:.0f}% to {now_summary.attendance_pct:.0f}% "
+                    "in the last 4 weeks",
+                    [lk.concern for lk in open_links if lk.pupil_id == pid],
+                )
+            )
     return flags
 
 
