@@ -482,3 +482,81 @@ def todays_absentees(school: School, day: dt.date) -> dict[str, int]:
         if row["code"] == "N":
             counts["n"] += row["n"]
     return counts
+
+
+# Penalty notices and the ladder (domain §1.5, §1.6) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PenaltyRow:
+    pupil: Pupil
+    flag: PenaltyFlag
+    decision: Any  # the latest PenaltyDecision, or None
+    notices: int  # notices on record for the pupil (any parent), withdrawn ones included
+
+
+def penalty_overview(school: School, on: dt.date) -> list[PenaltyRow]:
+    """Pupils meeting the penalty-notice threshold on `on`, with the latest decision recorded for
+    them in the current window (so a flag not yet considered stands out)."""
+    from .models import PenaltyDecision, PenaltyNotice
+
+    flags = penalty_threshold(school, on)
+    ids = [f.pupil_id for f in flags]
+    pupils = Pupil.objects.select_related("year_group", "form").in_bulk(ids)
+    decisions: dict[int, Any] = {}
+    for d in PenaltyDecision.objects.filter(school=school, pupil_id__in=ids).order_by("considered_on", "id"):
+        decisions[d.pupil_id] = d
+    notices = dict(
+        PenaltyNotice.objects.filter(school=school, pupil_id__in=ids)
+        .values("pupil_id")
+        .annotate(n=Count("pk"))
+        .values_list("pupil_id", "n")
+    )
+    rows = []
+    for flag in flags:
+        decision = decisions.get(flag.pupil_id)
+        if decision is not None and decision.considered_on < flag.window_start:
+            decision = None  # decided for an earlier window: consider again
+        rows.append(PenaltyRow(pupils[flag.pupil_id], flag, decision, notices.get(flag.pupil_id, 0)))
+    return rows
+
+
+def pupil_ladder(school: School, pupil: Pupil) -> dict[str, Any]:
+    """The pupil's attendance ladder: steps, penalty decisions, notices with their history, letters."""
+    from .models import LadderStep, Letter, PenaltyDecision, PenaltyNotice
+
+    return {
+        "steps": list(LadderStep.objects.filter(school=school, pupil=pupil).select_related("recorded_by")),
+        "decisions": list(PenaltyDecision.objects.filter(school=school, pupil=pupil).select_related("decided_by")),
+        "notices": list(
+            PenaltyNotice.objects.filter(school=school, pupil=pupil)
+            .select_related("carer")
+            .prefetch_related("events__by")
+        ),
+        "letters": list(Letter.objects.filter(school=school, pupil=pupil).select_related("carer", "created_by")),
+    }
+
+
+def get_notice(school: School, viewer: Any, notice_id: int) -> Any:
+    from apps.people.selectors import can_view_pupil
+
+    from .models import PenaltyNotice
+
+    notice = PenaltyNotice.objects.filter(school=school, pk=notice_id).select_related("pupil", "carer").first()
+    if notice is None or not can_view_pupil(viewer, notice.pupil):
+        audit.record(viewer, Verb.DENIED, ("attendance.penaltynotice", notice_id), school=school, reason="attendance")
+        raise Http404("No such notice.")
+    return notice
+
+
+def get_letter(school: School, viewer: Any, letter_id: int) -> Any:
+    from apps.people.selectors import can_view_pupil
+
+    from .models import Letter
+
+    letter = Letter.objects.filter(school=school, pk=letter_id).select_related("pupil", "carer", "school").first()
+    if letter is None or not can_view_pupil(viewer, letter.pupil):
+        audit.record(viewer, Verb.DENIED, ("attendance.letter", letter_id), school=school, reason="attendance")
+        raise Http404("No such letter.")
+    audit.record(viewer, Verb.PRINT, letter, school=school, pupil=letter.pupil)
+    return letter

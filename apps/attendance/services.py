@@ -552,3 +552,210 @@ def record_contact(
         return contact
 
     return with_retry(work)
+
+
+# Penalty notices (domain §1.6) and the support-first ladder (domain §1.5) -------------------------
+
+
+def _refuse_unless_manager(actor: Any, pupil: Any, what: str) -> None:
+    if not may_manage(actor, pupil.school):
+        audit.record(actor, Verb.DENIED, pupil, pupil=pupil, school=pupil.school, reason=f"attendance.{what}")
+        raise PermissionDenied("Only the attendance office can do this.")
+
+
+def _story(actor: Any, pupil: Any, title: str, source: Any, summary: str = "") -> None:
+    from apps.chronology.models import Confidentiality, Kind
+    from apps.chronology.services import add_entry
+
+    add_entry(
+        pupil=pupil,
+        kind=Kind.ATTENDANCE,
+        title=title,
+        summary=summary,
+        author=actor,
+        source=source,
+        confidentiality=Confidentiality.PASTORAL,
+    )
+
+
+def decide_penalty(actor: Any, *, pupil: Any, on: dt.date, decision: str, reason: str) -> Any:
+    """Record that a penalty notice was considered for a pupil who meets the national threshold on
+    `on` (10 sessions of G/N/O/U in 10 school weeks), with the decision and its reason. A notice
+    must be considered, not automatically issued (domain §1.6)."""
+    from .models import PenaltyDecision
+    from .selectors import penalty_threshold
+
+    _refuse_unless_manager(actor, pupil, "decide_penalty")
+    if decision not in PenaltyDecision.Decision.values:
+        raise ValidationError("Choose a decision.")
+    if not reason.strip():
+        raise ValidationError("Give the reason for the decision: it is kept on the pupil's record.")
+    flags = penalty_threshold(pupil.school, on, pupil_ids=[pupil.pk])
+    if not flags:
+        raise ValidationError(
+            f"{pupil.full_name} does not meet the penalty-notice threshold on {on:%d/%m/%Y} "
+            "(10 sessions of G, N, O or U in the last 10 school weeks)."
+        )
+    flag = flags[0]
+    with transaction.atomic():
+        made = PenaltyDecision.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            considered_on=on,
+            unauthorised_sessions=flag.unauthorised_sessions,
+            window_start=flag.window_start,
+            window_end=flag.window_end,
+            decision=decision,
+            reason=reason[:500],
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+        _story(actor, pupil, f"Penalty notice considered: {made.get_decision_display()}", made, reason)
+        audit.record(actor, Verb.CREATE, made, school=pupil.school, pupil=pupil, reason="attendance.decide_penalty")
+    return made
+
+
+def issue_penalty_notice(actor: Any, *, pupil: Any, carer_id: int, issued_on: dt.date, decision: Any = None) -> Any:
+    """Record a penalty notice issued to one parent for one child, with the amounts the National
+    Framework sets; refuse a third notice to the same parent for the same child within 3 years
+    (withdrawn notices do not count) (domain §1.6)."""
+    from apps.people.models import PupilCarer
+
+    from .models import LadderStep, PenaltyNotice, PenaltyNoticeEvent
+
+    _refuse_unless_manager(actor, pupil, "issue_penalty_notice")
+    link = PupilCarer.objects.filter(pupil=pupil, carer_id=carer_id).select_related("carer").first()
+    if link is None:
+        raise ValidationError("That carer is not linked to this pupil.")
+    if issued_on < statutory.REGULATIONS_2024_START:
+        raise ValidationError("The National Framework for penalty notices applies from 19/08/2024.")
+    earlier = list(
+        PenaltyNotice.objects.filter(pupil=pupil, carer_id=carer_id)
+        .exclude(status=PenaltyNotice.Status.WITHDRAWN)
+        .filter(issued_on__lte=issued_on)
+        .values_list("issued_on", flat=True)
+    )
+    try:
+        sequence, full, reduced = statutory.penalty_notice_terms(earlier, issued_on)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    now = timezone.now()
+    with transaction.atomic():
+        notice = PenaltyNotice.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            carer=link.carer,
+            decision=decision,
+            issued_on=issued_on,
+            sequence=sequence,
+            amount_full=full,
+            amount_reduced=reduced,
+            issued_by=actor,
+            created_at=now,
+        )
+        PenaltyNoticeEvent.objects.create(
+            notice=notice, new_status=notice.status, on=issued_on, reason="Issued", by=actor, at=now
+        )
+        LadderStep.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            stage=LadderStep.Stage.PENALTY_NOTICE,
+            on=issued_on,
+            outcome=f"Notice {sequence} to {link.carer.full_name}: £{full}"
+            + (f" (£{reduced} within 21 days)" if reduced else ""),
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        _story(actor, pupil, f"Penalty notice {sequence} issued to {link.carer.full_name}", notice)
+        audit.record(
+            actor, Verb.CREATE, notice, school=pupil.school, pupil=pupil, reason="attendance.issue_penalty_notice"
+        )
+    return notice
+
+
+def change_penalty_notice_status(actor: Any, *, notice: Any, status: str, on: dt.date, reason: str) -> Any:
+    """Paid, not paid, referred for prosecution or withdrawn, with the reason; the earlier status is
+    kept as an event (append-only)."""
+    from .models import PenaltyNotice, PenaltyNoticeEvent
+
+    _refuse_unless_manager(actor, notice.pupil, "change_penalty_notice_status")
+    if status not in PenaltyNotice.Status.values or status == notice.status:
+        raise ValidationError("Choose a new status.")
+    if not reason.strip():
+        raise ValidationError("Give the reason for the change.")
+    with transaction.atomic():
+        PenaltyNoticeEvent.objects.create(
+            notice=notice,
+            old_status=notice.status,
+            new_status=status,
+            on=on,
+            reason=reason[:300],
+            by=actor,
+            at=timezone.now(),
+        )
+        notice.status = status
+        notice.save(update_fields=["status"])
+        audit.record(
+            actor, Verb.UPDATE, notice, school=notice.school, pupil=notice.pupil, reason=f"attendance.notice:{status}"
+        )
+    return notice
+
+
+def add_ladder_step(
+    actor: Any, *, pupil: Any, stage: str, on: dt.date, outcome: str = "", next_review: dt.date | None = None
+) -> Any:
+    """A step on the support-first ladder (domain §1.5): meeting, support plan, attendance contract,
+    Early Help, Notice to Improve, penalty notice, Education Supervision Order, prosecution."""
+    from .models import LadderStep
+
+    _refuse_unless_manager(actor, pupil, "add_ladder_step")
+    if stage not in LadderStep.Stage.values:
+        raise ValidationError("Choose a stage.")
+    if next_review is not None and next_review < on:
+        raise ValidationError("The next review cannot be before the step itself.")
+    with transaction.atomic():
+        step = LadderStep.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            stage=stage,
+            on=on,
+            outcome=outcome[:500],
+            next_review=next_review,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        _story(actor, pupil, f"Attendance: {step.get_stage_display()}", step, outcome)
+        audit.record(actor, Verb.CREATE, step, school=pupil.school, pupil=pupil, reason="attendance.add_ladder_step")
+    return step
+
+
+def create_letter(actor: Any, *, pupil: Any, carer_id: int, stage: str, body: str) -> Any:
+    """A letter to a carer at a ladder stage, from the (edited) template text; logged on the
+    chronology. The PDF is produced from it on request."""
+    from apps.people.models import PupilCarer
+
+    from .models import LadderStep, Letter
+
+    _refuse_unless_manager(actor, pupil, "create_letter")
+    link = PupilCarer.objects.filter(pupil=pupil, carer_id=carer_id).select_related("carer").first()
+    if link is None:
+        raise ValidationError("That carer is not linked to this pupil.")
+    if not link.receives_correspondence or not link.may_be_contacted:
+        raise ValidationError(f"{link.carer.full_name} does not receive correspondence about {pupil.full_name}.")
+    if stage not in LadderStep.Stage.values:
+        raise ValidationError("Choose a stage.")
+    if not body.strip():
+        raise ValidationError("The letter is empty.")
+    with transaction.atomic():
+        letter = Letter.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            carer=link.carer,
+            stage=stage,
+            body=body,
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        _story(actor, pupil, f"Attendance letter ({letter.get_stage_display()}) to {link.carer.full_name}", letter)
+        audit.record(actor, Verb.CREATE, letter, school=pupil.school, pupil=pupil, reason="attendance.create_letter")
+    return letter

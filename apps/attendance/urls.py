@@ -12,6 +12,13 @@ urlpatterns = [
     path("pupils/<int:pupil_id>/contact/", views.contact, name="contact"),
     path("persistent-absence/", views.persistent_absence, name="persistent_absence"),
     path("measures/", views.measures, name="measures"),
+    path("penalties/", views.penalties, name="penalties"),
+    path("pupils/<int:pupil_id>/ladder/", views.ladder, name="ladder"),
+    path("pupils/<int:pupil_id>/penalty-decision/", views.penalty_decide, name="penalty_decide"),
+    path("pupils/<int:pupil_id>/penalty-notice/", views.notice_add, name="notice_add"),
+    path("pupils/<int:pupil_id>/letters/new/", views.letter_new, name="letter_new"),
+    path("notices/<int:notice_id>/status/", views.notice_status, name="notice_status"),
+    path("letters/<int:letter_id>.pdf", views.letter_pdf, name="letter_pdf"),
     path("pupils/<int:pupil_id>/", views.pupil, name="pupil"),
     path("pupils/<int:pupil_id>/amend/", views.amend, name="amend"),
 ]

@@ -19,6 +19,46 @@ def _register_post(p):
     return {"date": DAY, "session": "AM", f"code-{p.pupil.pk}": "/", f"seen-{p.pupil.pk}": ""}
 
 
+def _carer_id(p):
+    return p.pupil.carer_links.first().carer_id
+
+
+def _notice(p):
+    from django.utils import timezone
+
+    from apps.attendance.models import PenaltyNotice
+
+    notice = PenaltyNotice.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        carer_id=_carer_id(p),
+        issued_on=DAY,
+        sequence=1,
+        amount_full=160,
+        amount_reduced=80,
+        issued_by=p.attendance_officer,
+        created_at=timezone.now(),
+    )
+    return {"notice_id": notice.pk}
+
+
+def _letter(p):
+    from django.utils import timezone
+
+    from apps.attendance.models import Letter
+
+    letter = Letter.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        carer_id=_carer_id(p),
+        stage="meeting",
+        body="Dear Jane,\n\nPlease come in.",
+        created_by=p.attendance_officer,
+        created_at=timezone.now(),
+    )
+    return {"letter_id": letter.pk}
+
+
 CASES = [
     # School-wide pages: the other school's DSL uses them for their own school.
     Case("attendance:registers", TAKES_9A | {"other_school_dsl"}),
@@ -56,4 +96,41 @@ CASES = [
     # Aggregates without names: governors and trust officers too, but not classroom teachers.
     Case("attendance:measures", SIGNED_IN - {"teacher", "other_teacher"}),
     Case("attendance:measures", SIGNED_IN - {"teacher", "other_teacher"}, query="by=fsm&format=csv", note="csv"),
+    Case("attendance:penalties", ATTENDANCE_TEAM | {"other_school_dsl"}, query=f"on={DAY}"),
+    Case("attendance:ladder", ATTENDANCE_TEAM, kwargs=_pupil),
+    Case(
+        "attendance:ladder",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"stage": "meeting", "on": DAY, "outcome": "Agreed a plan"},
+        note="add step",
+    ),
+    Case("attendance:penalty_decide", ATTENDANCE_TEAM, kwargs=_pupil, query=f"on={DAY}"),
+    Case("attendance:notice_add", ATTENDANCE_TEAM, kwargs=_pupil),
+    Case(
+        "attendance:notice_add",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"carer": _carer_id(p), "issued_on": DAY},
+        note="save",
+    ),
+    Case(
+        "attendance:notice_status",
+        ATTENDANCE_TEAM,
+        kwargs=_notice,
+        method="POST",
+        data=lambda p: {"status": "paid", "on": DAY, "reason": "Paid online"},
+    ),
+    Case("attendance:letter_new", ATTENDANCE_TEAM, kwargs=_pupil, query="stage=contract"),
+    Case(
+        "attendance:letter_new",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"stage": "meeting", "carer": _carer_id(p), "body": "Dear Jane"},
+        note="save",
+    ),
+    Case("attendance:letter_pdf", ATTENDANCE_TEAM, kwargs=_letter),
 ]
