@@ -330,3 +330,25 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"Letter ({self.get_stage_display()}) {self.created_at:%d/%m/%Y}"
+
+
+class LaNotification(models.Model):
+    """The date the local authority was told about a pupil's long absence (domain §1.7)."""
+
+    class Reason(models.TextChoices):
+        UNAUTHORISED = "unauthorised", "10 or more consecutive school days of unauthorised absence"
+        ILLNESS = "illness", "15 or more school days of absence for illness"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    absence_from = models.DateField(help_text="The first day of the absence reported.")
+    told_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-told_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"LA told {self.told_on:%d/%m/%Y} ({self.reason})"

@@ -560,3 +560,64 @@ def get_letter(school: School, viewer: Any, letter_id: int) -> Any:
         raise Http404("No such letter.")
     audit.record(viewer, Verb.PRINT, letter, school=school, pupil=letter.pupil)
     return letter
+
+
+# Children absent from education (domain §1.7) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LongAbsence:
+    pupil: Pupil
+    reason: str  # LaNotification.Reason value
+    first: dt.date
+    last: dt.date
+    days: int
+    told: Any  # the LaNotification for this absence, or None
+
+
+def long_absences(school: School, today: dt.date, *, calendar: SchoolCalendar | None = None) -> list[LongAbsence]:
+    """Pupils on roll with 10 or more consecutive school days of unauthorised absence (the latest
+    run this school year) or 15 or more days (30 sessions) of illness this school year, with the
+    date the LA was told (domain §1.7)."""
+    from .models import LaNotification
+
+    calendar = calendar or SchoolCalendar.for_school(school)
+    start = year_start(today)
+    marks = on_roll_marks(school, start, today).filter(pupil__leaving_date__isnull=True)
+    unauth = dict(
+        marks.filter(code__in=statutory.UNAUTHORISED_CODES)
+        .values("pupil_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=statutory.CME_UNAUTHORISED_DAYS)
+        .values_list("pupil_id", "n")
+    )
+    illness = dict(
+        marks.filter(code="I")
+        .values("pupil_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2 * statutory.CME_ILLNESS_DAYS)
+        .values_list("pupil_id", "n")
+    )
+    ids = set(unauth) | set(illness)
+    if not ids:
+        return []
+    pupils = Pupil.objects.select_related("form", "year_group").in_bulk(ids)
+    told: dict[tuple[int, str], Any] = {}
+    for n in LaNotification.objects.filter(school=school, pupil_id__in=ids, told_on__gte=start).order_by("told_on"):
+        told[(n.pupil_id, n.reason)] = n
+    by_day: dict[int, dict[dt.date, list[str]]] = {}
+    for pid, day, code in marks.filter(pupil_id__in=unauth).values_list("pupil_id", "date", "code"):
+        by_day.setdefault(pid, {}).setdefault(day, []).append(code)
+    school_days = calendar.school_days(start, today)
+    rows: list[LongAbsence] = []
+    for pid, days in by_day.items():
+        series = [(d, statutory.day_is_unauthorised(days.get(d, []))) for d in school_days if d in days]
+        run = statutory.latest_run(series)
+        if run and statutory.is_children_missing_education_concern(run[2]):
+            notice = told.get((pid, "unauthorised"))
+            rows.append(LongAbsence(pupils[pid], "unauthorised", run[0], run[1], run[2], notice))
+    for pid, sessions in illness.items():
+        first = marks.filter(pupil_id=pid, code="I").aggregate(first=Min("date"))["first"]
+        rows.append(LongAbsence(pupils[pid], "illness", first, today, sessions // 2, told.get((pid, "illness"))))
+    rows.sort(key=lambda r: (r.told is not None, r.pupil.legal_surname, r.pupil.legal_forename))
+    return rows

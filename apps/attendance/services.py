@@ -759,3 +759,27 @@ def create_letter(actor: Any, *, pupil: Any, carer_id: int, stage: str, body: st
         _story(actor, pupil, f"Attendance letter ({letter.get_stage_display()}) to {link.carer.full_name}", letter)
         audit.record(actor, Verb.CREATE, letter, school=pupil.school, pupil=pupil, reason="attendance.create_letter")
     return letter
+
+
+def record_la_notification(actor: Any, *, pupil: Any, reason: str, absence_from: dt.date, told_on: dt.date) -> Any:
+    """Record the date the local authority was told about a long absence (domain §1.7)."""
+    from .models import LaNotification
+
+    _refuse_unless_manager(actor, pupil, "record_la_notification")
+    if reason not in LaNotification.Reason.values:
+        raise ValidationError("Choose what the local authority was told about.")
+    if told_on > timezone.localdate():
+        raise ValidationError("The date the local authority was told cannot be in the future.")
+    with transaction.atomic():
+        made = LaNotification.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            reason=reason,
+            absence_from=absence_from,
+            told_on=told_on,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        _story(actor, pupil, f"Local authority told: {made.get_reason_display()}", made)
+        audit.record(actor, Verb.CREATE, made, school=pupil.school, pupil=pupil, reason="attendance.la_notification")
+    return made

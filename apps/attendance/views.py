@@ -491,3 +491,33 @@ def letter_pdf(request: HearthRequest, letter_id: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="attendance-letter-{letter.pk}.pdf"'
     return response
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def long_absence(request: HearthRequest) -> HttpResponse:
+    """Children absent from education: long unauthorised runs and long illness, and when the LA was told."""
+    today = parse_day(request.GET.get("on"))
+    rows = selectors.long_absences(request.school, today)
+    return render(request, "attendance/long_absence.html", {"rows": rows, "today": today})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def la_notify(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    if request.method == "POST":
+        try:
+            services.record_la_notification(
+                request.user,
+                pupil=pupil,
+                reason=request.POST.get("reason", ""),
+                absence_from=parse_day(request.POST.get("absence_from")),
+                told_on=parse_day(request.POST.get("told_on")),
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Recorded that the local authority was told about {pupil.full_name}.")
+    return redirect("attendance:long_absence")

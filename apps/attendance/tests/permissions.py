@@ -133,4 +133,12 @@ CASES = [
         note="save",
     ),
     Case("attendance:letter_pdf", ATTENDANCE_TEAM, kwargs=_letter),
+    Case("attendance:long_absence", ATTENDANCE_TEAM | {"other_school_dsl"}, query=f"on={DAY}"),
+    Case(
+        "attendance:la_notify",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"reason": "unauthorised", "absence_from": DAY, "told_on": DAY},
+    ),
 ]
