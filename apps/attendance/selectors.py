@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, cast
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Case, Count, F, Min, Q, QuerySet, When
 from django.http import Http404
 
 from apps.accounts.models import WHOLE_SCHOOL_ROLES, Role
@@ -621,3 +621,31 @@ def long_absences(school: School, today: dt.date, *, calendar: SchoolCalendar | 
         rows.append(LongAbsence(pupils[pid], "illness", first, today, sessions // 2, told.get((pid, "illness"))))
     rows.sort(key=lambda r: (r.told is not None, r.pupil.legal_surname, r.pupil.legal_forename))
     return rows
+
+
+# Leave of absence (domain §1.4) ------------------------------------------------------------------
+
+
+def leave_requests(school: School, *, limit: int = 200) -> list[Any]:
+    from .models import LeaveRequest
+
+    return list(
+        LeaveRequest.objects.filter(school=school)
+        .select_related("pupil", "pupil__form", "carer", "decided_by")
+        .order_by(
+            # pending first, then the most recent
+            Case(When(status="pending", then=0), default=1),
+            "-start_date",
+            "-id",
+        )[:limit]
+    )
+
+
+def get_leave(school: School, viewer: Any, leave_id: int) -> Any:
+    from .models import LeaveRequest
+
+    found = LeaveRequest.objects.filter(school=school, pk=leave_id).select_related("pupil", "pupil__school").first()
+    if found is None:
+        audit.record(viewer, Verb.DENIED, ("attendance.leaverequest", leave_id), school=school, reason="attendance")
+        raise Http404("No such request.")
+    return found

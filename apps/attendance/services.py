@@ -783,3 +783,105 @@ def record_la_notification(actor: Any, *, pupil: Any, reason: str, absence_from:
         _story(actor, pupil, f"Local authority told: {made.get_reason_display()}", made)
         audit.record(actor, Verb.CREATE, made, school=pupil.school, pupil=pupil, reason="attendance.la_notification")
     return made
+
+
+# Leave of absence (domain §1.4) ------------------------------------------------------------------
+
+#: Only a person the proprietor has authorised may grant leave (reg 11(1)): here the headteacher
+#: and senior leaders.
+LEAVE_DECIDERS = frozenset({"headteacher", "senior_leader"})
+
+
+def request_leave(
+    actor: Any,
+    *,
+    pupil: Any,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    reason: str,
+    requested_on: dt.date,
+    carer_id: int | None = None,
+) -> Any:
+    """Record a parent's request for leave of absence (domain §1.4)."""
+    from .models import LeaveRequest
+
+    _refuse_unless_manager(actor, pupil, "request_leave")
+    if kind not in statutory.LEAVE_CODES:
+        raise ValidationError("Choose the kind of leave.")
+    if end_date < start_date:
+        raise ValidationError("The leave ends before it starts.")
+    if not reason.strip():
+        raise ValidationError("Give the reason the parent gave.")
+    with transaction.atomic():
+        made = LeaveRequest.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            carer_id=carer_id,
+            kind=kind,
+            requested_on=requested_on,
+            start_date=start_date,
+            end_date=end_date,
+            reason=reason[:500],
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        audit.record(actor, Verb.CREATE, made, school=pupil.school, pupil=pupil, reason="attendance.request_leave")
+    return made
+
+
+def decide_leave(actor: Any, *, leave: Any, grant: bool, reason: str, on: dt.date | None = None) -> Any:
+    """Grant or refuse a leave request, with the reason. A grant records the leave code for every
+    school session in the range (never retrospectively); a refusal records nothing, and an absence
+    taken anyway is marked by the office (G for a holiday) (domain §1.4)."""
+    from apps.accounts.selectors import roles_in
+
+    from .models import LeaveRequest
+
+    pupil = leave.pupil
+    if not roles_in(actor, pupil.school) & LEAVE_DECIDERS:
+        audit.record(actor, Verb.DENIED, leave, pupil=pupil, school=pupil.school, reason="attendance.decide_leave")
+        raise PermissionDenied("Only the headteacher or a senior leader can decide leave of absence.")
+    if leave.status != LeaveRequest.Status.PENDING:
+        raise ValidationError("This request has already been decided.")
+    if not reason.strip():
+        raise ValidationError("Give the reason for the decision.")
+    on = on or timezone.localdate()
+    if grant and (
+        problem := statutory.leave_problem(leave.kind, leave.requested_on, leave.start_date, leave.end_date, on)
+    ):
+        raise ValidationError(problem)
+
+    def work() -> Any:
+        leave.status = LeaveRequest.Status.GRANTED if grant else LeaveRequest.Status.REFUSED
+        leave.decided_by = actor
+        leave.decided_on = on
+        leave.decision_reason = reason[:500]
+        leave.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
+        if grant:
+            calendar = SchoolCalendar.for_school(pupil.school)
+            sessions = calendar.sessions(leave.start_date, leave.end_date)
+            if sessions:
+                record_marks(
+                    actor,
+                    school=pupil.school,
+                    pupil=pupil,
+                    sessions=sessions,
+                    code=leave.kind,
+                    reason="Leave of absence granted",
+                    source=Source.LEAVE,
+                    calendar=calendar,
+                )
+        _story(
+            actor,
+            pupil,
+            f"Leave of absence {leave.get_status_display().lower()}: {leave.get_kind_display()}",
+            leave,
+            reason,
+        )
+        audit.record(
+            actor, Verb.UPDATE, leave, school=pupil.school, pupil=pupil, reason=f"attendance.leave:{leave.status}"
+        )
+        return leave
+
+    return with_retry(work)

@@ -425,3 +425,26 @@ def is_long_illness(illness_sessions: int) -> bool:
     """15 school days (30 sessions) or more of absence for illness, consecutive or cumulative: tell
     the LA for its s19 duty (domain §1.7). The period is not stated: counted over the school year."""
     return illness_sessions >= 2 * CME_ILLNESS_DAYS
+
+
+# Leave of absence (domain §1.4, reg 11) -------------------------------------------------------
+
+#: Leave the school may grant and the code each produces. C2 comes from a part-time timetable.
+LEAVE_CODES = frozenset({"C", "C1", "M", "J1", "S"})
+#: Leave that must be asked for in advance (reg 11(4) interview, 11(5) study, 11(1) exceptional).
+LEAVE_IN_ADVANCE = frozenset({"C", "J1", "S"})
+
+
+def leave_problem(kind: str, requested_on: dt.date, start: dt.date, end: dt.date, decided_on: dt.date) -> str | None:
+    """Why leave of this kind cannot be granted, or None. Leave cannot be granted retrospectively
+    (domain §1.4, Ashchurch Primary), so not on or after its first day; C, J1 and S must have been
+    asked for in advance (reg 11(1), 11(4), 11(5))."""
+    if kind not in LEAVE_CODES:
+        return f"{kind} is not a leave-of-absence code the school can grant."
+    if end < start:
+        return "The leave ends before it starts."
+    if decided_on > start:
+        return "Leave cannot be granted retrospectively: the leave has already started."
+    if kind in LEAVE_IN_ADVANCE and requested_on >= start:
+        return "This leave must be asked for in advance of the first day."
+    return None

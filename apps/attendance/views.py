@@ -26,6 +26,7 @@ from .forms import (
     AmendMarkForm,
     ContactForm,
     LadderStepForm,
+    LeaveRequestForm,
     PenaltyDecisionForm,
     PenaltyNoticeForm,
     parse_day,
@@ -521,3 +522,54 @@ def la_notify(request: HearthRequest, pupil_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Recorded that the local authority was told about {pupil.full_name}.")
     return redirect("attendance:long_absence")
+
+
+# Leave of absence (domain §1.4) ------------------------------------------------------------------
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def leave(request: HearthRequest) -> HttpResponse:
+    """Leave requests: those waiting for a decision first, then the recent ones."""
+    requests = selectors.leave_requests(request.school)
+    can_decide = bool(request.roles & services.LEAVE_DECIDERS)
+    return render(request, "attendance/leave.html", {"requests": requests, "can_decide": can_decide})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def leave_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = LeaveRequestForm(
+        request.POST or None, carers=_carer_choices(pupil), initial={"requested_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_leave(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Leave request recorded: it waits for the headteacher's decision.")
+            return redirect("attendance:leave")
+    return render(request, "attendance/leave_new.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@role_required(services.LEAVE_DECIDERS)
+def leave_decide(request: HearthRequest, leave_id: int) -> HttpResponse:
+    found = selectors.get_leave(request.school, request.user, leave_id)
+    if request.method == "POST":
+        try:
+            services.decide_leave(
+                request.user,
+                leave=found,
+                grant=request.POST.get("decision") == "grant",
+                reason=request.POST.get("reason", "")[:500],
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Leave {found.get_status_display().lower()}.")
+    return redirect("attendance:leave")

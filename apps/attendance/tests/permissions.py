@@ -1,4 +1,4 @@
-from tests.permissions import PASTORAL_TEAM, SEES_PUPIL, SIGNED_IN, WHOLE_SCHOOL, Case
+from tests.permissions import PASTORAL_TEAM, SEES_PUPIL, SENIOR, SIGNED_IN, WHOLE_SCHOOL, Case
 
 # A Monday in the persona school's calendar (2024-25).
 DAY = "2025-01-13"
@@ -57,6 +57,25 @@ def _letter(p):
         created_at=timezone.now(),
     )
     return {"letter_id": letter.pk}
+
+
+def _leave(p):
+    from django.utils import timezone
+
+    from apps.attendance.models import LeaveRequest
+
+    made = LeaveRequest.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        kind="M",
+        requested_on=DAY,
+        start_date="2025-01-20",
+        end_date="2025-01-20",
+        reason="Hospital appointment",
+        recorded_by=p.attendance_officer,
+        recorded_at=timezone.now(),
+    )
+    return {"leave_id": made.pk}
 
 
 CASES = [
@@ -140,5 +159,28 @@ CASES = [
         kwargs=_pupil,
         method="POST",
         data=lambda p: {"reason": "unauthorised", "absence_from": DAY, "told_on": DAY},
+    ),
+    Case("attendance:leave", ATTENDANCE_TEAM | {"other_school_dsl"}),
+    Case("attendance:leave_new", ATTENDANCE_TEAM, kwargs=_pupil),
+    Case(
+        "attendance:leave_new",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {
+            "kind": "M",
+            "requested_on": DAY,
+            "start_date": "2025-01-20",
+            "end_date": "2025-01-20",
+            "reason": "Dentist",
+        },
+        note="save",
+    ),
+    Case(
+        "attendance:leave_decide",
+        SENIOR,
+        kwargs=_leave,
+        method="POST",
+        data=lambda p: {"decision": "refuse", "reason": "Not exceptional"},
     ),
 ]
