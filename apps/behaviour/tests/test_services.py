@@ -2,6 +2,7 @@ import datetime as dt
 import sys
 import types
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,10 @@ from apps.people.tests.factories import PupilFactory
 TUESDAY = dt.date(2024, 11, 12)
 
 
+def new_type(**kw: Any) -> Any:
+    return BehaviourTypeFactory(**kw)
+
+
 def at(day=TUESDAY, hour=10):
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
@@ -47,7 +52,7 @@ def classmate(personas):
 
 
 def test_log_incident_for_several_pupils_each_with_their_own_part(personas, classmate):
-    btype = BehaviourTypeFactory(school=personas.school, name="Fighting", points=5, category=Category.PHYSICAL)
+    btype = new_type(school=personas.school, name="Fighting", points=5, category=Category.PHYSICAL)
     incident = services.log_incident(
         personas.teacher,
         school=personas.school,
@@ -71,7 +76,7 @@ def test_log_incident_for_several_pupils_each_with_their_own_part(personas, clas
 
 
 def test_rewards_score_positive_for_each_recipient(personas, classmate):
-    btype = BehaviourTypeFactory(school=personas.school, name="Great effort", polarity=Polarity.POSITIVE, points=2)
+    btype = new_type(school=personas.school, name="Great effort", polarity=Polarity.POSITIVE, points=2)
     incident = services.log_incident(
         personas.teacher,
         school=personas.school,
@@ -85,7 +90,7 @@ def test_rewards_score_positive_for_each_recipient(personas, classmate):
 
 
 def test_teacher_cannot_log_for_a_pupil_they_do_not_teach(personas):
-    btype = BehaviourTypeFactory(school=personas.school)
+    btype = new_type(school=personas.school)
     with pytest.raises(PermissionDenied):
         services.log_incident(
             personas.teacher,
@@ -97,7 +102,7 @@ def test_teacher_cannot_log_for_a_pupil_they_do_not_teach(personas):
 
 
 def test_bad_input_is_refused_with_reasons(personas):
-    btype = BehaviourTypeFactory(school=personas.school)
+    btype = new_type(school=personas.school)
     with pytest.raises(ValidationError) as exc:
         services.log_incident(
             personas.teacher,
@@ -110,7 +115,7 @@ def test_bad_input_is_refused_with_reasons(personas):
 
 
 def test_governors_cannot_log(personas):
-    btype = BehaviourTypeFactory(school=personas.school)
+    btype = new_type(school=personas.school)
     with pytest.raises(PermissionDenied):
         services.log_incident(
             personas.governor, school=personas.school, behaviour_type=btype, pupils=[personas.pupil], occurred_at=at()
@@ -118,7 +123,7 @@ def test_governors_cannot_log(personas):
 
 
 def test_logging_with_a_detention_sets_one_per_scoring_pupil(personas, classmate):
-    btype = BehaviourTypeFactory(school=personas.school, name="Defiance", points=1)
+    btype = new_type(school=personas.school, name="Defiance", points=1)
     services.log_incident(
         personas.teacher,
         school=personas.school,
@@ -141,14 +146,14 @@ def test_missed_detention_is_escalated(personas):
 
 
 def test_escalation_passes_the_incident_to_safeguarding_without_retyping(personas, classmate, monkeypatch):
-    calls = {}
+    calls: dict[str, Any] = {}
 
     def log_concern(actor, **kwargs):
         calls.update(kwargs, actor=actor)
         return types.SimpleNamespace(reference="SG-00042", pk=42)
 
     monkeypatch.setitem(sys.modules, "apps.safeguarding.services", types.SimpleNamespace(log_concern=log_concern))
-    btype = BehaviourTypeFactory(school=personas.school, name="Bullying", category=Category.BULLYING)
+    btype = new_type(school=personas.school, name="Bullying", category=Category.BULLYING)
     incident = services.log_incident(
         personas.teacher,
         school=personas.school,

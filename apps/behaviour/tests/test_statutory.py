@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -149,7 +150,7 @@ def test_lunchtime_days_are_consecutive_school_days():
 
 
 def _facts(**kw):
-    base = {
+    base: dict[str, Any] = {
         "kind": s.FIXED,
         "decided_on": dt.date(2024, 11, 11),
         "first_day": dt.date(2024, 11, 12),
