@@ -21,17 +21,13 @@ from apps.behaviour.models import (
     Polarity,
     PSPReview,
 )
-from apps.behaviour.tests.factories import BehaviourTypeFactory, make_incident
+from apps.behaviour.tests.factories import make_incident, new_type
 from apps.behaviour.views import letter_context
 from apps.chronology.models import Entry
 from apps.core.calendar import SchoolCalendar
 from apps.people.tests.factories import PupilFactory
 
 TUESDAY = dt.date(2024, 11, 12)
-
-
-def new_type(**kw: Any) -> Any:
-    return BehaviourTypeFactory(**kw)
 
 
 def at(day=TUESDAY, hour=10):

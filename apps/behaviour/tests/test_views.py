@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from apps.behaviour import services
 from apps.behaviour.models import Exclusion, Incident, InclusionBooking
-from apps.behaviour.tests.factories import BehaviourTypeFactory, LocationFactory, make_incident
+from apps.behaviour.tests.factories import make_incident, new_location, new_type
 from apps.people.tests.factories import PupilFactory
-from conftest import login_as
 
 TUESDAY = dt.date(2024, 11, 12)
 
@@ -28,11 +27,11 @@ def classmate(personas: Any) -> Any:
     return other
 
 
-def test_teacher_logs_an_incident_for_a_whole_class_in_one_go(client, personas, classmate):
-    btype = BehaviourTypeFactory(school=personas.school, name="Talking", points=1)
-    location = LocationFactory(school=personas.school, name="Room 12")
+def test_teacher_logs_an_incident_for_a_whole_class_in_one_go(client_for, personas, classmate):
+    btype = new_type(school=personas.school, name="Talking", points=1)
+    location = new_location(school=personas.school, name="Room 12")
     group = personas.pupil.teaching_groups.first()
-    login_as(client, personas.teacher)
+    client = client_for(personas.teacher)
     page = client.get(reverse("behaviour:log"), {"group": group.pk})
     assert page.status_code == 200 and "Zara" in page.content.decode()
     response = client.post(
@@ -55,9 +54,9 @@ def test_teacher_logs_an_incident_for_a_whole_class_in_one_go(client, personas, 
     assert incident.teaching_group == group and incident.period == 2
 
 
-def test_bad_input_keeps_what_was_typed(client, personas):
-    btype = BehaviourTypeFactory(school=personas.school, name="Talking", points=1)
-    login_as(client, personas.teacher)
+def test_bad_input_keeps_what_was_typed(client_for, personas):
+    btype = new_type(school=personas.school, name="Talking", points=1)
+    client = client_for(personas.teacher)
     response = client.post(
         reverse("behaviour:log"),
         {"behaviour_type": btype.pk, "occurred_at": "2024-11-12T10:15", "description": "Kept text"},
@@ -67,8 +66,8 @@ def test_bad_input_keeps_what_was_typed(client, personas):
     assert not Incident.objects.exists()
 
 
-def test_pupil_record_shows_only_their_own_part(client, personas, classmate):
-    btype = BehaviourTypeFactory(school=personas.school, name="Fight", points=4)
+def test_pupil_record_shows_only_their_own_part(client_for, personas, classmate):
+    btype = new_type(school=personas.school, name="Fight", points=4)
     services.log_incident(
         personas.teacher,
         school=personas.school,
@@ -77,13 +76,13 @@ def test_pupil_record_shows_only_their_own_part(client, personas, classmate):
         roles={personas.pupil.pk: "instigator", classmate.pk: "target"},
         occurred_at=timezone.make_aware(dt.datetime(2024, 11, 12, 10)),
     )
-    login_as(client, personas.form_tutor)
+    client = client_for(personas.form_tutor)
     body = client.get(reverse("behaviour:pupil", args=[classmate.pk])).content.decode()
     assert "Target" in body and "Amelia" not in body
 
 
-def test_head_records_a_suspension_and_sees_the_duties_and_letter(client, personas):
-    login_as(client, personas.headteacher)
+def test_head_records_a_suspension_and_sees_the_duties_and_letter(client_for, personas):
+    client = client_for(personas.headteacher)
     response = client.post(
         reverse("behaviour:exclusion_new", args=[personas.pupil.pk]),
         {
@@ -104,7 +103,7 @@ def test_head_records_a_suspension_and_sees_the_duties_and_letter(client, person
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
-def test_the_cap_shows_on_the_form_without_losing_input(client, personas):
+def test_the_cap_shows_on_the_form_without_losing_input(client_for, personas):
     services.suspend_pupil(
         personas.headteacher,
         pupil=personas.pupil,
@@ -114,7 +113,7 @@ def test_the_cap_shows_on_the_form_without_losing_input(client, personas):
         reasons=["DB"],
         reasons_text="Persistent disruption.",
     )
-    login_as(client, personas.headteacher)
+    client = client_for(personas.headteacher)
     response = client.post(
         reverse("behaviour:exclusion_new", args=[personas.pupil.pk]),
         {
@@ -131,7 +130,7 @@ def test_the_cap_shows_on_the_form_without_losing_input(client, personas):
     assert Exclusion.objects.count() == 1
 
 
-def test_inclusion_roster_for_the_day(client, personas):
+def test_inclusion_roster_for_the_day(client_for, personas):
     InclusionBooking.objects.create(
         school=personas.school,
         pupil=personas.pupil,
@@ -139,13 +138,13 @@ def test_inclusion_roster_for_the_day(client, personas):
         reason="Removed from science",
         work_set="Worksheet 4",
     )
-    login_as(client, personas.pastoral)
+    client = client_for(personas.pastoral)
     body = client.get(reverse("behaviour:inclusion"), {"date": "2024-11-12"}).content.decode()
     assert "Amelia" in body and "Removed from science" in body and "Worksheet 4" in body
     assert "Nobody is booked in" in client.get(reverse("behaviour:inclusion"), {"date": "2024-11-13"}).content.decode()
 
 
-def test_overview_and_census(client, personas):
+def test_overview_and_census(client_for, personas):
     make_incident(personas.pupil, day=TUESDAY)
     services.suspend_pupil(
         personas.headteacher,
@@ -156,7 +155,7 @@ def test_overview_and_census(client, personas):
         reasons=["DB", "VA"],
         reasons_text="Disruption.",
     )
-    login_as(client, personas.senior_leader)
+    client = client_for(personas.senior_leader)
     body = client.get(reverse("behaviour:overview"), {"year": 9, "date": "2024-11-30"}).content.decode()
     assert "Amelia" in body and "Tuesday" in body
     csv_text = client.get(reverse("behaviour:census"), {"from": "2024-09-01", "to": "2025-08-31"}).content.decode()
@@ -165,11 +164,11 @@ def test_overview_and_census(client, personas):
     assert ",FIXD,2024-11-12,2,DB,VA,," in row and "Autumn" in row
 
 
-def test_home_and_profile_show_behaviour(client, personas):
+def test_home_and_profile_show_behaviour(client_for, personas):
     make_incident(personas.pupil, day=timezone.localdate())
-    login_as(client, personas.pastoral_lead)
+    client = client_for(personas.pastoral_lead)
     assert "Behaviour" in client.get(reverse("home")).content.decode()
     body = client.get(reverse("people:profile", args=[personas.pupil.pk])).content.decode()
     assert "Full behaviour record" in body
-    login_as(client, personas.teacher)
+    client = client_for(personas.teacher)
     assert "Log an incident or reward" in client.get(reverse("home")).content.decode()
