@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from importlib import import_module
@@ -214,6 +215,10 @@ def escalate_incident(actor: Any, *, incident: Incident, category: str, summary:
     }
     roles = {link.pupil_id: role_map.get(link.role, "other") for link in incident.pupil_links.all()}
     text = summary.strip() or incident.description or incident.behaviour_type.name
+    extra: dict[str, Any] = {"location": str(incident.location or ""), "roles": roles}
+    accepted = inspect.signature(safeguarding.log_concern).parameters
+    if not any(p.kind == p.VAR_KEYWORD for p in accepted.values()):
+        extra = {k: v for k, v in extra.items() if k in accepted}
     concern = safeguarding.log_concern(
         actor,
         school=school,
@@ -222,8 +227,7 @@ def escalate_incident(actor: Any, *, incident: Incident, category: str, summary:
         occurred_at=incident.occurred_at,
         category=category,
         source=f"behaviour incident {incident.pk}",
-        location=str(incident.location or ""),
-        roles=roles,
+        **extra,
     )
     reference = str(getattr(concern, "reference", getattr(concern, "pk", "")))
     with transaction.atomic():
