@@ -91,6 +91,10 @@ def _log_data(p: Any) -> dict[str, Any]:
     return {"behaviour_type": btype.pk, "pupils": [p.pupil.pk], "occurred_at": "2024-11-12T10:00", "role": "involved"}
 
 
+def _api_data(p: Any) -> dict[str, Any]:
+    return {"behaviour_type": _type(p).pk, "pupils": [p.pupil.pk], "occurred_at": "2024-11-12T10:00:00Z"}
+
+
 CASES = [
     Case("behaviour:log", ANY_STAFF),
     Case("behaviour:log", SEES_PUPIL, method="POST", data=_log_data, note="post"),
@@ -158,4 +162,6 @@ CASES = [
         data=lambda p: {"date": "2024-12-10", "progress": "Fewer removals", "outcome": "continue"},
     ),
     Case("behaviour:overview", EXCLUSION_VIEW | OTHER_DSL),
+    Case("behaviour-event-list", SEES_PUPIL, data=lambda p: {"pupil": p.pupil.pk}, note="api", ok=frozenset({200})),
+    Case("behaviour-event-list", SEES_PUPIL, method="POST", data=_api_data, note="api-post", ok=frozenset({201})),
 ]

@@ -172,3 +172,23 @@ def test_home_and_profile_show_behaviour(client_for, personas):
     assert "Full behaviour record" in body
     client = client_for(personas.teacher)
     assert "Log an incident or reward" in client.get(reverse("home")).content.decode()
+
+
+def test_api_logs_and_lists_a_pupils_own_part(client_for, personas, classmate):
+    btype = new_type(school=personas.school, name="Talking", points=1)
+    client = client_for(personas.teacher)
+    created = client.post(
+        reverse("behaviour-event-list"),
+        {
+            "behaviour_type": btype.pk,
+            "pupils": [personas.pupil.pk, classmate.pk],
+            "roles": {str(classmate.pk): "witness"},
+            "occurred_at": "2024-11-12T10:00:00Z",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    listed = client.get(reverse("behaviour-event-list"), {"pupil": classmate.pk}).json()["results"]
+    assert [(r["type"], r["role"], r["points"]) for r in listed] == [("Talking", "witness", 0)]
+    bad = client.post(reverse("behaviour-event-list"), {"pupils": []}, content_type="application/json")
+    assert bad.status_code == 400
