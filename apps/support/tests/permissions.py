@@ -49,7 +49,7 @@ def _intervention_kwargs(p: Any) -> dict[str, Any]:
 
 
 def _placement(p: Any) -> dict[str, Any]:
-    placement = PlacementFactory(school=p.school, pupil=p.pupil, keyworker=p.pastoral, provider__school=p.school)
+    placement: Any = PlacementFactory(school=p.school, pupil=p.pupil, keyworker=p.pastoral, provider__school=p.school)
     return {"placement_id": placement.pk}
 
 
