@@ -184,7 +184,7 @@ class Figures:
     start: dt.date
     end: dt.date
     attendance: AttendanceSummary
-    behaviour: dict[str, int] | None
+    behaviour: dict[str, Any] | None
 
     @property
     def attendance_pct(self) -> Decimal | None:
@@ -210,8 +210,13 @@ BEHAVIOUR_FIELDS = (
 )
 
 
-def _behaviour_dict(value: Any) -> dict[str, int]:
-    return {name: getattr(value, name, 0) or 0 for name in BEHAVIOUR_FIELDS}
+def _behaviour_dict(value: Any) -> dict[str, Any]:
+    """The totals as JSON-safe numbers (suspension days may be a Decimal: half days)."""
+    result: dict[str, Any] = {}
+    for name in BEHAVIOUR_FIELDS:
+        number = getattr(value, name, 0) or 0
+        result[name] = number if isinstance(number, int) else float(number)
+    return result
 
 
 def period_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> Figures:

@@ -96,3 +96,18 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     starts_on = dt.date(2026, 9, 7)
     weekdays = "0,2"
     sessions = "AM,PM"
+
+
+def make_group(**kwargs: Any) -> InterventionGroup:
+    group: Any = GroupFactory(**kwargs)
+    return group  # type: ignore[no-any-return]
+
+
+def make_placement(**kwargs: Any) -> Placement:
+    placement: Any = PlacementFactory(**kwargs)
+    return placement  # type: ignore[no-any-return]
+
+
+def make_provider(**kwargs: Any) -> Provider:
+    provider: Any = ProviderFactory(**kwargs)
+    return provider  # type: ignore[no-any-return]
