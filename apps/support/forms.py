@@ -382,3 +382,63 @@ class PlacementContactForm(forms.Form):
 class SafeguardingConfirmationForm(forms.Form):
     confirmed_on = date_field("Written confirmation dated")
     reference = forms.CharField(label="Reference", max_length=200, required=False)
+
+
+class QuestionnaireForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    introduction = text("Introduction for pupils")
+    anonymous = forms.BooleanField(
+        label="Anonymous (a whole-school survey: answers are not linked to pupils)", required=False
+    )
+    questions = forms.CharField(
+        label="Questions, one per line",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Each line is a 1–5 rating question; start a line with “text:” for a free-text answer.",
+    )
+
+    def question_list(self) -> list[tuple[str, str]]:
+        result = []
+        for line in self.cleaned_data["questions"].splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if line.lower().startswith("text:"):
+                result.append((line[5:].strip(), "text"))
+            else:
+                result.append((line, "rating"))
+        return result
+
+
+class InviteForm(forms.Form):
+    pupils: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label="Pupils", queryset=None, widget=forms.SelectMultiple(attrs={"size": 10})
+    )
+
+    def __init__(self, *args: Any, pupils: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["pupils"].queryset = pupils  # type: ignore[attr-defined]
+
+
+RATING_CHOICES = [(1, "1: Not at all"), (2, "2"), (3, "3"), (4, "4"), (5, "5: Very much")]
+
+
+class AnswerForm(forms.Form):
+    def __init__(self, *args: Any, questions: list[Any], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.questions = questions
+        for q in questions:
+            if q.kind == "rating":
+                self.fields[f"q_{q.pk}"] = forms.TypedChoiceField(
+                    label=q.text, choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
+                )
+            else:
+                self.fields[f"q_{q.pk}"] = forms.CharField(
+                    label=q.text, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+                )
+
+    def answers(self) -> dict[int, tuple[int | None, str]]:
+        d = self.cleaned_data
+        return {
+            q.pk: (d.get(f"q_{q.pk}"), "") if q.kind == "rating" else (None, d.get(f"q_{q.pk}", ""))
+            for q in self.questions
+        }

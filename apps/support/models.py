@@ -409,3 +409,88 @@ class PlacementContact(models.Model):
 
     def __str__(self) -> str:
         return f"Contact {self.contacted_on:%d/%m/%Y}"
+
+
+# Questionnaires and student voice ---------------------------------------------------------------
+
+
+class Questionnaire(SchoolScopedModel):
+    """A questionnaire the school builds (wellbeing, attitudes to learning, friendship...).
+    An anonymous one keeps no link from a response to the pupil (whole-school surveys)."""
+
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True)
+    anonymous = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    RATING = "rating", "Rating, 1 to 5"
+    TEXT = "text", "Free text"
+
+
+class Question(models.Model):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices, default=QuestionKind.RATING)
+
+    class Meta:
+        ordering = ["questionnaire", "order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuestionnaireInvite(models.Model):
+    """A one-time link for one pupil. Only a hash of the token is stored; the link is shown once,
+    when it is made. It works once and expires."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="invites")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invite to {self.questionnaire}"
+
+
+class QuestionnaireResponse(models.Model):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="responses")
+    pupil = models.ForeignKey(
+        "people.Pupil", null=True, blank=True, on_delete=models.PROTECT, related_name="questionnaire_responses"
+    )
+    submitted_at = models.DateTimeField()
+    total_score = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Response to {self.questionnaire}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(QuestionnaireResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["response", "question__order"]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.rating or self.text[:30]}"

@@ -21,6 +21,7 @@ def profile_sections(request: Any, pupil: Any) -> list[Panel]:
         "plans": plans,
         "memberships": selectors.pupil_memberships(pupil),
         "placements": list(selectors.visible_placements(request.school, request.user).filter(pupil=pupil)),
+        "responses": selectors.pupil_responses(pupil),
         "today": timezone.localdate(),
     }
     return [Panel("Support", "support/_profile_section.html", context, order=40)]

@@ -643,3 +643,100 @@ def phase_attendance(plan: SupportPlan, today: dt.date) -> list[tuple[Any, Atten
         end = min(phase.ends_on, today)
         result.append((phase, attendance_summaries(plan.school, [plan.pupil_id], phase.starts_on, end)[plan.pupil_id]))
     return result
+
+
+# Questionnaires ------------------------------------------------------------------------------------
+
+
+def questionnaires(school: School) -> QuerySet[Any]:
+    from .models import Questionnaire
+
+    return Questionnaire.objects.filter(school=school).annotate(responses_count=Count("responses")).order_by("title")
+
+
+def get_questionnaire(school: School, viewer: Any, questionnaire_id: int) -> Any:
+    from .models import Questionnaire
+
+    found = Questionnaire.objects.filter(school=school, pk=questionnaire_id).first()
+    if found is None:
+        audit.record(viewer, Verb.DENIED, ("support.questionnaire", questionnaire_id), school=school, reason="support")
+        raise Http404("No such questionnaire.")
+    return found
+
+
+def invite_problem(invite: Any, now: Any = None) -> str | None:
+    """Why a link cannot be used, in words for a pupil, or None."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    if invite is None:
+        return "This link is not recognised. Ask the member of staff for a new one."
+    if invite.used_at is not None:
+        return "This link has already been used. Thank you for your answers."
+    if invite.expires_at <= now:
+        return "This link has expired. Ask the member of staff for a new one."
+    return None
+
+
+def get_invite(token: str) -> Any:
+    from .models import QuestionnaireInvite
+    from .services import token_hash
+
+    return (
+        QuestionnaireInvite.objects.select_related("questionnaire")
+        .prefetch_related("questionnaire__questions")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+@dataclass
+class QuestionSummary:
+    question: Any
+    answered: int
+    mean: Decimal | None
+    texts: list[str]
+
+
+def questionnaire_results(questionnaire: Any, viewer: Any) -> tuple[list[QuestionSummary], list[Any]]:
+    """Per question: how many answered, the mean rating, and the free-text answers; and the named
+    responses (none for an anonymous questionnaire), limited to pupils the viewer sees."""
+    from .models import Answer
+
+    rows = (
+        Answer.objects.filter(response__questionnaire=questionnaire)
+        .values("question_id")
+        .annotate(n=Count("pk", filter=Q(rating__isnull=False)), total=models_sum("rating"))
+    )
+    stats: dict[int, Any] = {r["question_id"]: r for r in rows}
+    texts: dict[int, list[str]] = defaultdict(list)
+    for qid, text in (
+        Answer.objects.filter(response__questionnaire=questionnaire)
+        .exclude(text="")
+        .values_list("question_id", "text")[:500]
+    ):
+        texts[qid].append(text)
+    summaries = []
+    for q in questionnaire.questions.all():
+        s: dict[str, Any] = stats.get(q.pk, {})
+        n = s.get("n") or 0
+        mean = (Decimal(s["total"]) / n).quantize(Decimal("0.1")) if n else None
+        summaries.append(QuestionSummary(q, n, mean, texts.get(q.pk, [])))
+    named: list[Any] = []
+    if not questionnaire.anonymous:
+        qs = questionnaire.responses.filter(pupil__isnull=False).select_related("pupil")
+        condition = pupil_visibility(questionnaire.school, viewer)
+        if condition is not None:
+            qs = qs.filter(pupil__in=_pupil_ids(questionnaire.school, condition))
+        named = list(qs[:200])
+    return summaries, named
+
+
+def models_sum(field_name: str) -> Any:
+    from django.db.models import Sum
+
+    return Sum(field_name)
+
+
+def pupil_responses(pupil: Any) -> list[Any]:
+    return list(pupil.questionnaire_responses.select_related("questionnaire").order_by("-submitted_at")[:10])

@@ -737,3 +737,123 @@ def add_placement_contact(actor: Any, *, placement: Placement, contacted_on: dt.
 
 def money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+# Questionnaires --------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_questionnaire(
+    actor: Any,
+    *,
+    school: Any,
+    title: str,
+    questions: Sequence[tuple[str, str]],
+    introduction: str = "",
+    anonymous: bool = False,
+) -> Any:
+    """`questions` are (text, kind) pairs in order."""
+    from .models import Question, Questionnaire
+
+    if not selectors.is_support_team(actor, school):
+        raise _deny(actor, ("support.questionnaire", 0), pupil=None, reason="support.create_questionnaire", message="")
+    questions = [(t.strip(), k) for t, k in questions if t.strip()]
+    if not questions:
+        raise ValidationError("Add at least one question.")
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.create(
+            school=school, title=title.strip()[:200], introduction=introduction, anonymous=anonymous, created_by=actor
+        )
+        Question.objects.bulk_create(
+            Question(questionnaire=questionnaire, order=i, text=text[:300], kind=kind)
+            for i, (text, kind) in enumerate(questions, start=1)
+        )
+        audit.record(actor, Verb.CREATE, questionnaire)
+    return questionnaire
+
+
+def invite_pupils(actor: Any, *, questionnaire: Any, pupils: Iterable[Any]) -> list[tuple[Any, str]]:
+    """One single-use link per pupil, valid for `QUESTIONNAIRE_LINK_DAYS`. Returns (pupil, token)
+    pairs: the tokens are not stored and cannot be shown again."""
+    import secrets
+
+    from .models import QuestionnaireInvite
+
+    pupils = list(pupils)
+    for pupil in pupils:
+        _require_pupil(actor, pupil, "support.invite_pupils")
+        if pupil.school_id != questionnaire.school_id:
+            raise PermissionDenied("That pupil is not at this school.")
+    if not questionnaire.is_active:
+        raise ValidationError("This questionnaire is closed.")
+    now = timezone.now()
+    made: list[tuple[Any, str]] = []
+    with transaction.atomic():
+        for pupil in pupils:
+            token = secrets.token_urlsafe(24)
+            QuestionnaireInvite.objects.create(
+                questionnaire=questionnaire,
+                pupil=pupil,
+                token_hash=token_hash(token),
+                created_by=actor,
+                created_at=now,
+                expires_at=now + dt.timedelta(days=statutory.QUESTIONNAIRE_LINK_DAYS),
+            )
+            made.append((pupil, token))
+        audit.record(actor, Verb.CREATE, questionnaire, reason=f"support.invite:{len(made)}")
+    return made
+
+
+def submit_response(*, token: str, answers: dict[int, tuple[int | None, str]]) -> Any:
+    """The pupil's answers, through their link. The link works once; an anonymous questionnaire's
+    response keeps no link to the pupil. Raises `PermissionDenied` for a used, expired or unknown
+    link (the page says which without revealing anything else)."""
+    from .models import Answer, QuestionKind, QuestionnaireInvite, QuestionnaireResponse
+
+    with transaction.atomic():
+        invite = (
+            QuestionnaireInvite.objects.select_for_update()
+            .select_related("questionnaire", "pupil")
+            .filter(token_hash=token_hash(token))
+            .first()
+        )
+        problem = selectors.invite_problem(invite)
+        if problem:
+            raise PermissionDenied(problem)
+        assert invite is not None
+        questions = list(invite.questionnaire.questions.all())
+        errors = []
+        for q in questions:
+            rating, _text = answers.get(q.pk, (None, ""))
+            if q.kind == QuestionKind.RATING and (
+                rating is None or not statutory.RATING_MIN <= rating <= statutory.RATING_MAX
+            ):
+                errors.append(f"Choose an answer for: {q.text}")
+        if errors:
+            raise ValidationError(errors)
+        response = QuestionnaireResponse.objects.create(
+            questionnaire=invite.questionnaire,
+            pupil=None if invite.questionnaire.anonymous else invite.pupil,
+            submitted_at=timezone.now(),
+            total_score=statutory.questionnaire_score(answers.get(q.pk, (None, ""))[0] for q in questions),
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                response=response,
+                question=q,
+                rating=answers.get(q.pk, (None, ""))[0],
+                text=answers.get(q.pk, (None, ""))[1][:2000],
+            )
+            for q in questions
+        )
+        invite.used_at = timezone.now()
+        invite.save(update_fields=["used_at"])
+        audit.record(
+            None, Verb.CREATE, response, school=invite.questionnaire.school, reason="support.questionnaire_link"
+        )
+    return response

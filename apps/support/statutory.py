@@ -144,3 +144,13 @@ def mean_rating(ratings: Iterable[int]) -> Decimal | None:
     if not values:
         return None
     return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01"))
+
+
+#: How long a questionnaire link stays valid. Local choice, not statute.
+QUESTIONNAIRE_LINK_DAYS = 7
+RATING_MIN, RATING_MAX = 1, 5
+
+
+def questionnaire_score(ratings: Iterable[int | None]) -> int:
+    """A response's score: the sum of its ratings (free-text answers add nothing)."""
+    return sum(r for r in ratings if r is not None)

@@ -24,4 +24,7 @@ urlpatterns = [
     path("provision-map/", views.provision_map, name="provision_map"),
     path("placements/", views.placements, name="placements"),
     path("placements/<int:placement_id>/", views.placement, name="placement"),
+    path("questionnaires/", views.questionnaires, name="questionnaires"),
+    path("questionnaires/<int:questionnaire_id>/", views.questionnaire, name="questionnaire"),
+    path("q/<str:token>/", views.answer, name="answer"),
 ]

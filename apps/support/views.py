@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -557,3 +557,83 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
             "needs_confirmation": statutory.placement_needs_safeguarding_confirmation(found.safeguarding_confirmed_on),
         },
     )
+
+
+# Questionnaires ---------------------------------------------------------------------------------
+
+
+@login_required
+@role_required(PASTORAL_TEAM)
+def questionnaires(request: HearthRequest) -> HttpResponse:
+    form = forms.QuestionnaireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        made = _attempt(
+            form,
+            lambda: services.create_questionnaire(
+                request.user,
+                school=request.school,
+                title=d["title"],
+                introduction=d.get("introduction", ""),
+                anonymous=d.get("anonymous", False),
+                questions=form.question_list(),
+            ),
+        )
+        if made is not None:
+            messages.success(request, "Questionnaire saved.")
+            return redirect("support:questionnaire", questionnaire_id=made.pk)
+    return render(
+        request,
+        "support/questionnaires.html",
+        {"questionnaires": selectors.questionnaires(request.school), "form": form},
+    )
+
+
+@login_required
+@role_required(PASTORAL_TEAM)
+def questionnaire(request: HearthRequest, questionnaire_id: int) -> HttpResponse:
+    found = selectors.get_questionnaire(request.school, request.user, questionnaire_id)
+    pupils = people_selectors.visible_pupils(request.school, request.user, on_roll_on=_today()).order_by(
+        "legal_surname", "legal_forename"
+    )
+    form = forms.InviteForm(request.POST or None, pupils=pupils)
+    links: list[tuple[Any, str]] = []
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(
+            form, lambda: services.invite_pupils(request.user, questionnaire=found, pupils=form.cleaned_data["pupils"])
+        )
+        links = [(pupil, request.build_absolute_uri(f"/support/q/{token}/")) for pupil, token in made or []]
+    summaries, named = selectors.questionnaire_results(found, request.user)
+    return render(
+        request,
+        "support/questionnaire.html",
+        {"questionnaire": found, "form": form, "links": links, "summaries": summaries, "named": named},
+    )
+
+
+def answer(request: Any, token: str) -> HttpResponse:
+    """The pupil's page: no staff sign-in, one questionnaire, nothing else reachable from it."""
+    invite = selectors.get_invite(token)
+    problem = selectors.invite_problem(invite)
+    if problem or invite is None:
+        audit.record(None, Verb.DENIED, ("support.questionnaireinvite", "link"), reason="support.questionnaire_link")
+        status = 404 if invite is None else 410
+        return render(request, "support/answer_closed.html", {"problem": problem}, status=status)
+    questions = list(invite.questionnaire.questions.all())
+    form = forms.AnswerForm(request.POST or None, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_response(token=token, answers=form.answers())
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        except PermissionDenied as error:
+            return render(request, "support/answer_closed.html", {"problem": str(error)}, status=410)
+        else:
+            return render(
+                request, "support/answer_closed.html", {"problem": "Thank you: your answers have been saved."}
+            )
+    response = render(request, "support/answer.html", {"questionnaire": invite.questionnaire, "form": form})
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

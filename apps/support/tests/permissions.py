@@ -7,7 +7,7 @@ from typing import Any
 
 from apps.support.models import PlanKind
 from apps.support.tests.factories import GroupFactory, MemberFactory, PlacementFactory, make_plan
-from tests.permissions import PASTORAL_TEAM, Case
+from tests.permissions import ANONYMOUS, PASTORAL_TEAM, SIGNED_IN, Case
 
 LEADS = frozenset({"pastoral_lead", "dsl", "deputy_dsl", "headteacher", "senior_leader"})
 OTHER_SCHOOL_TEAM = frozenset({"other_school_dsl"})
@@ -57,6 +57,38 @@ def _review_data(p: Any) -> dict[str, Any]:
     return {"held_on": "2026-10-01", "decision": "continue"}
 
 
+def _questionnaire(p: Any) -> Any:
+    from apps.support.models import Question, Questionnaire
+
+    questionnaire = Questionnaire.objects.create(school=p.school, title="Wellbeing check", created_by=p.pastoral)
+    Question.objects.create(questionnaire=questionnaire, order=1, text="I feel safe at school")
+    return questionnaire
+
+
+def _questionnaire_kwargs(p: Any) -> dict[str, Any]:
+    return {"questionnaire_id": _questionnaire(p).pk}
+
+
+def _token_kwargs(p: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.support.models import QuestionnaireInvite
+    from apps.support.services import token_hash
+
+    token = f"tok{QuestionnaireInvite.objects.count()}-abcdefghijklmnop"
+    QuestionnaireInvite.objects.create(
+        questionnaire=_questionnaire(p),
+        pupil=p.pupil,
+        token_hash=token_hash(token),
+        created_by=p.pastoral,
+        created_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    return {"token": token}
+
+
 CASES = [
     Case("support:caseload", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
     Case("support:team", LEADS | OTHER_SCHOOL_TEAM),
@@ -85,4 +117,8 @@ CASES = [
     Case("support:provision_map", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
     Case("support:placements", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
     Case("support:placement", PASTORAL_TEAM, kwargs=_placement),
+    Case("support:questionnaires", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
+    Case("support:questionnaire", PASTORAL_TEAM, kwargs=_questionnaire_kwargs),
+    # The pupil's one-time link needs no sign-in: anyone holding a live link reaches that one page.
+    Case("support:answer", SIGNED_IN | ANONYMOUS, kwargs=_token_kwargs),
 ]
