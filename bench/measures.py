@@ -462,6 +462,8 @@ def _page_measure(
             "p50_ms": percentile(server, 50),
             "p95_ms": p95,
             "p99_ms": percentile(server, 99),
+            "cpu_p50_ms": percentile([t * 1000 for t in run.get("server_cpu", [])], 50),
+            "cpu_p95_ms": percentile([t * 1000 for t in run.get("server_cpu", [])], 95),
             "client_p50_ms": percentile([t * 1000 for t in run["latencies"]], 50),
             "client_p95_ms": percentile([t * 1000 for t in run["latencies"]], 95),
             "queries": query_counts,

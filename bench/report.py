@@ -34,7 +34,8 @@ def markdown(document: dict[str, Any]) -> str:
             notes = f"{m['status']}: {m['reason']}"
         elif m["name"].startswith("pages_"):
             notes = (
-                f"p50 {d['p50_ms']:.0f} ms, p99 {d['p99_ms']:.0f} ms, {d['queries']} queries, "
+                f"p50 {d['p50_ms']:.0f} ms, p99 {d['p99_ms']:.0f} ms, CPU p50/p95 {d.get('cpu_p50_ms', 0):.0f}/"
+                f"{d.get('cpu_p95_ms', 0):.0f} ms, {d['queries']} queries, "
                 f"{d['requests']} requests, {d['errors']} errors"
             )
         elif m["name"].startswith("import_"):
