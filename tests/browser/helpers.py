@@ -19,6 +19,9 @@ from playwright.sync_api import ConsoleMessage, Error, Page
 
 PASSWORD = "correct-horse-battery"  # every UserFactory user's password (apps/accounts/tests/factories.py)
 FAILING_IMPACTS = ("serious", "critical")
+# axe-core's default rule set, plus WCAG 2.2's target size (2.5.8, 24 by 24 CSS px), which axe
+# leaves off by default.
+AXE_OPTIONS: dict[str, Any] = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
 
 _AXE = Axe()  # the axe-core bundled with axe-playwright-python, read once (no CDN, no npm)
 _PROBLEMS: weakref.WeakKeyDictionary[Page, list[str]] = weakref.WeakKeyDictionary()
@@ -70,7 +73,7 @@ def assert_no_page_problems(page: Page) -> None:
 
 def axe_violations(page: Page, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[dict[str, Any]]:
     """axe-core's violations on the page as it is now, keeping those whose impact is in `impacts`."""
-    results = _AXE.run(page)
+    results = _AXE.run(page, options=AXE_OPTIONS)
     return [v for v in results.response["violations"] if v.get("impact") in impacts]
 
 
