@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="hearth-bench-files-") as tmp:
         if scale.kind == "school":
             say(f"building the school ({scale.pupils} pupils, {scale.years} years)")
-            built = generate.build_school(scale.pupils, scale.years, today, quiet=args.quiet)
+            built = generate.build_school(
+                scale.pupils, scale.years, today, quiet=args.quiet, form_size=scale.register_size
+            )
             info.update(
                 marks=built.marks,
                 pupils=len(built.pupils),
