@@ -289,6 +289,11 @@ class Exclusion(SchoolScopedModel):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
     misses_public_exam = models.BooleanField(default=False)
+    has_social_worker = models.BooleanField(
+        default=False, help_text="The pupil has a social worker or is looked after (tell them / the VSH)."
+    )
+    home_la_differs = models.BooleanField(default=False, help_text="The pupil lives in another LA (PEx: tell both).")
+    start_session = models.CharField(max_length=2, default="AM", choices=[("AM", "Morning"), ("PM", "Afternoon")])
     exam_date = models.DateField(null=True, blank=True)
     # Notifications (§2.2)
     parent_notified_at = models.DateTimeField(null=True, blank=True)

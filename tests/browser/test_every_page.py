@@ -14,8 +14,9 @@ every allowed persona. Responses that are not HTML (the health check, the OpenAP
 roots, CSV downloads) are only checked for their status. htmx fragments are checked inside their full page.
 
 To stay fast, each persona signs in once per test through the real sign-in page (with TOTP where
-its role needs it) and then walks all its pages in that one browser context; a failure on one page
-is collected and the walk goes on, so one run reports every broken page.
+its role needs it) and then walks its pages in that one browser context; a failure on one page is
+collected and the walk goes on, so one run reports every broken page. A persona with many pages
+walks them in batches of `BATCH`, so pytest-xdist can share them between workers.
 """
 
 from __future__ import annotations
@@ -28,13 +29,21 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from conftest import PERSONAS, verified_device
 from tests.permissions import Case
 
-from .helpers import axe_violations, clear_page_problems, format_violations, page_problems, sign_in, watch
+from .helpers import (
+    axe_violations,
+    clear_page_problems,
+    format_violations,
+    page_problems,
+    preload_axe,
+    sign_in,
+    watch,
+)
 
 # Who opens a page that several personas may open: the first of these in the case's `allowed`.
 PREFERENCE = (
@@ -58,6 +67,9 @@ EVERY_ROLE = frozenset({"home"})
 # Keys are "<case id>" or "<case id> as <persona>". A listed page that passes fails the run, so the
 # list never outlives the problem. Keep it empty unless a fix is out of our hands.
 KNOWN_FAILURES: dict[str, str] = {}
+
+# Pages per test: one sign-in (about a second) per batch, and batches spread over xdist workers.
+BATCH = 12
 
 
 def matrix_cases() -> list[Case]:
@@ -104,8 +116,21 @@ def plan(cases: list[Case]) -> dict[str, list[Visit]]:
 PLAN = plan(matrix_cases())
 
 
-def check_visit(context: BrowserContext, visit: Visit, personas: Any) -> str | None:
-    """Open one page; describe what is wrong with it, or return None."""
+def batches(planned: dict[str, list[Visit]], size: int = BATCH) -> dict[str, tuple[str, list[Visit]]]:
+    """{test id: (persona, up to `size` of their pages)}."""
+    result: dict[str, tuple[str, list[Visit]]] = {}
+    for persona, visits in planned.items():
+        chunks = [visits[i : i + size] for i in range(0, len(visits), size)]
+        for number, chunk in enumerate(chunks, start=1):
+            result[persona if len(chunks) == 1 else f"{persona}-{number}"] = (persona, chunk)
+    return result
+
+
+BATCHES = batches(PLAN)
+
+
+def check_visit(context: BrowserContext, page: Page, visit: Visit, personas: Any) -> str | None:
+    """Open one page in `page`; describe what is wrong with it, or return None."""
     case = visit.case
     try:
         url = reverse(case.url_name, kwargs=case.kwargs(personas) if case.kwargs else None)
@@ -121,40 +146,37 @@ def check_visit(context: BrowserContext, visit: Visit, personas: Any) -> str | N
         return f"{url} sent {visit.persona} to sign in"
     if "text/html" not in probe.headers.get("content-type", ""):
         return None
-    page = watch(context.new_page())
+    clear_page_problems(page)
     try:
-        try:
-            response = page.goto(url)
-        except PlaywrightError as error:
-            return f"{url} did not load: {error.message.splitlines()[0]}"
-        if response is None or response.status >= 400:
-            return f"{url} answered {response.status if response else 'nothing'} in the browser"
-        violations = axe_violations(page)
-        problems = page_problems(page)
-        if not violations and not problems:
-            return None
-        lines = [f"{url} (ended at {page.url}):"]
-        if violations:
-            lines.append(format_violations(violations))
-        lines.extend(f"- {p}" for p in problems)
-        return "\n".join(lines)
-    finally:
-        clear_page_problems(page)
-        page.close()
+        response = page.goto(url)
+    except PlaywrightError as error:
+        return f"{url} did not load: {error.message.splitlines()[0]}"
+    if response is None or response.status >= 400:
+        return f"{url} answered {response.status if response else 'nothing'} in the browser"
+    violations = axe_violations(page)
+    problems = page_problems(page)
+    if not violations and not problems:
+        return None
+    lines = [f"{url} (ended at {page.url}):"]
+    if violations:
+        lines.append(format_violations(violations))
+    lines.extend(f"- {p}" for p in problems)
+    return "\n".join(lines)
 
 
-@pytest.mark.parametrize("persona", list(PLAN))
-def test_every_page_is_accessible(persona: str, context: BrowserContext, live_server: Any, personas: Any) -> None:
-    visits = PLAN[persona]
+@pytest.mark.parametrize("batch", list(BATCHES))
+def test_every_page_is_accessible(batch: str, context: BrowserContext, live_server: Any, personas: Any) -> None:
+    persona, visits = BATCHES[batch]
+    page = watch(preload_axe(context).new_page())
     if persona != "anonymous":
         user = personas.users[persona]
         verified_device(user)  # roles that need TOTP give a code rather than set one up
-        sign_in(watch(context.new_page()), live_server, user).close()
+        sign_in(page, live_server, user)
 
     failures: list[str] = []
     fixed: list[str] = []
     for visit in visits:
-        problem = check_visit(context, visit, personas)
+        problem = check_visit(context, page, visit, personas)
         known = KNOWN_FAILURES.get(visit.id) or KNOWN_FAILURES.get(visit.case.id)
         if problem and not known:
             failures.append(f"{visit.id}: {problem}")
@@ -176,5 +198,7 @@ def test_the_plan_covers_every_page_in_the_matrix() -> None:
     assert set(page_cases(matrix_cases())) == planned
     for persona, visits in PLAN.items():
         assert all(persona in visit.case.allowed for visit in visits)
+    batched = [visit for _persona, visits in BATCHES.values() for visit in visits]
+    assert batched == [visit for visits in PLAN.values() for visit in visits]
     stale = set(KNOWN_FAILURES) - {key for vs in PLAN.values() for v in vs for key in (v.id, v.case.id)}
     assert not stale, f"KNOWN_FAILURES names pages that are no longer in the matrix: {sorted(stale)}"

@@ -19,7 +19,7 @@ from .helpers import (
     page_problems,
     sign_in,
 )
-from .test_every_page import KNOWN_FAILURES, PLAN, PREFERENCE, page_cases, plan
+from .test_every_page import KNOWN_FAILURES, PLAN, PREFERENCE, batches, page_cases, plan
 
 CLEAN = """<!doctype html><html lang="en-GB"><head><title>Planted</title></head>
 <body><main><h1>Planted page</h1>{body}</main></body></html>"""
@@ -158,3 +158,11 @@ def test_every_persona_in_the_preference_is_a_real_persona() -> None:
 def test_every_known_failure_says_why() -> None:
     for key, reason in KNOWN_FAILURES.items():
         assert len(reason.split()) >= 5, f"KNOWN_FAILURES[{key!r}] needs a real justification"
+
+
+def test_a_persona_with_many_pages_walks_them_in_batches() -> None:
+    cases = [Case("people:list", STAFF, note=str(n)) for n in range(5)]
+    planned = batches(plan(cases), size=2)
+    assert list(planned) == ["dsl-1", "dsl-2", "dsl-3"]
+    assert [len(visits) for _persona, visits in planned.values()] == [2, 2, 1]
+    assert list(batches(plan(cases[:2]), size=2)) == ["dsl"]
