@@ -28,7 +28,7 @@ class IncidentForm(forms.Form):
     behaviour_type = forms.ModelChoiceField(queryset=BehaviourType.objects.none(), label="What happened")
     pupils = forms.MultipleChoiceField(label="Pupils", widget=forms.CheckboxSelectMultiple)
     role = forms.ChoiceField(
-        choices=ROLE_CHOICES,
+        choices=[("", "Involved (recipient for a reward)"), *ROLE_CHOICES],
         required=False,
         label="Role of every pupil chosen",
         help_text="Leave as it is for a reward or a class-wide incident; set roles one by one below if they differ.",
