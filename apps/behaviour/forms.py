@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from .models import (
     BehaviourType,
+    Category,
     Detention,
     Exclusion,
     ExclusionReason,
     IncidentPupil,
     InclusionBooking,
     Location,
+    Polarity,
     PSPReview,
 )
 
@@ -198,3 +200,12 @@ class PSPReviewForm(forms.Form):
     progress = forms.CharField(widget=forms.Textarea, label="Progress against the targets")
     outcome = forms.ChoiceField(choices=PSPReview.Outcome.choices)
     next_review = forms.DateField(widget=DATE, required=False)
+
+
+class BehaviourTypeForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    polarity = forms.ChoiceField(choices=Polarity.choices, label="Kind")
+    category = forms.ChoiceField(choices=Category.choices)
+    points = forms.IntegerField(min_value=0, max_value=50)
+    template_description = forms.CharField(max_length=300, required=False, label="Usual wording (optional)")
+    is_active = forms.BooleanField(required=False, initial=True, label="In use")

@@ -418,3 +418,78 @@ def census_rows(school: School, *, start: dt.date, end: dt.date, calendar: Any) 
             }
         )
     return rows
+
+
+# Disproportionality -----------------------------------------------------------------------------
+
+#: Counts below this are shown as "fewer than 3" so no pupil can be identified.
+SUPPRESS_BELOW = 3
+ETHNIC_GROUPS = {
+    "W": "White",
+    "M": "Mixed",
+    "A": "Asian or Asian British",
+    "B": "Black or Black British",
+    "C": "Chinese",
+    "O": "Any other ethnic group",
+}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: str
+    value: str
+    pupils: int
+    suspended_pupils: int
+    suspensions: int
+    permanent: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.suspended_pupils < SUPPRESS_BELOW or 0 < self.permanent < SUPPRESS_BELOW
+
+    @property
+    def rate(self) -> str:
+        """Suspensions per 100 pupils in the group."""
+        return f"{100 * self.suspensions / self.pupils:.1f}" if self.pupils else "—"
+
+
+def suspensions_by_group(school: School, *, start: dt.date, end: dt.date) -> list[GroupRow]:
+    """Suspensions and permanent exclusions (not cancelled) in the period by sex, FSM, SEN,
+    ethnicity and looked-after status, against the pupils on roll at the end of the period. No
+    names; small numbers are suppressed in the page."""
+    pupils = list(
+        Pupil.objects.filter(school=school, admission_date__lte=end)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
+        .values("pk", "sex", "fsm", "sen_status", "ethnicity", "looked_after")
+    )
+    events = list(
+        Exclusion.objects.filter(
+            school=school, start_date__gte=start, start_date__lte=end, cancelled_at__isnull=True
+        ).values_list("pupil_id", "kind")
+    )
+    sen = dict(Pupil.SenStatus.choices)
+    groupers: list[tuple[str, Any]] = [
+        ("Sex", lambda p: "Female" if p["sex"] == "F" else "Male"),
+        ("Free school meals", lambda p: "FSM" if p["fsm"] else "Not FSM"),
+        ("SEN", lambda p: sen.get(p["sen_status"], p["sen_status"])),
+        ("Ethnicity", lambda p: ETHNIC_GROUPS.get((p["ethnicity"] or "?")[:1], "Not recorded")),
+        ("Looked after", lambda p: "Looked after" if p["looked_after"] else "Not looked after"),
+    ]
+    by_pupil = {p["pk"]: p for p in pupils}
+    rows: list[GroupRow] = []
+    for label, key in groupers:
+        values = sorted({key(p) for p in pupils})
+        for value in values:
+            members = {pk for pk, p in by_pupil.items() if key(p) == value}
+            mine = [(pid, kind) for pid, kind in events if pid in members]
+            rows.append(
+                GroupRow(
+                    group=label,
+                    value=value,
+                    pupils=len(members),
+                    suspended_pupils=len({pid for pid, kind in mine if kind != Exclusion.Kind.PERMANENT}),
+                    suspensions=sum(1 for _pid, kind in mine if kind != Exclusion.Kind.PERMANENT),
+                    permanent=sum(1 for _pid, kind in mine if kind == Exclusion.Kind.PERMANENT),
+                )
+            )
+    return rows

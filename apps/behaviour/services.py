@@ -42,7 +42,7 @@ from .models import (
     PSPReview,
     ReintegrationMeeting,
 )
-from .rules import DECIDE_ROLES, EXCLUSION_ADMIN_ROLES, PASTORAL_ROLES, STAFF_ROLES
+from .rules import DECIDE_ROLES, EXCLUSION_ADMIN_ROLES, PASTORAL_ROLES, SETTINGS_ROLES, STAFF_ROLES
 
 
 def _deny(actor: Any, target: Any, code: str, message: str, *, school: Any = None, pupil: Any = None) -> None:
@@ -956,3 +956,49 @@ def review_psp(
         )
         audit.record(actor, Verb.UPDATE, psp, pupil=psp.pupil, reason="behaviour.review_psp")
     return review
+
+
+# School settings -------------------------------------------------------------------------------
+
+
+def save_behaviour_type(
+    actor: Any,
+    *,
+    school: School,
+    name: str,
+    polarity: str,
+    category: str,
+    points: int,
+    template_description: str = "",
+    is_active: bool = True,
+    behaviour_type: BehaviourType | None = None,
+) -> BehaviourType:
+    """Add or change one of the school's behaviour types. Points already given stay as they were."""
+    _require_roles(actor, school, SETTINGS_ROLES, "behaviour.save_type", "Only senior leaders can change this.")
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Give the type a name."
+    if polarity not in Polarity.values:
+        errors["polarity"] = "Choose positive or negative."
+    if not 0 <= points <= 50:
+        errors["points"] = "Points must be between 0 and 50."
+    clash = BehaviourType.objects.filter(school=school, name__iexact=name.strip())
+    if behaviour_type is not None:
+        clash = clash.exclude(pk=behaviour_type.pk)
+    if clash.exists():
+        errors["name"] = "The school already has a type with this name."
+    if errors:
+        raise ValidationError(errors)
+    target = behaviour_type or BehaviourType(school=school)
+    if target.school_id != school.pk:
+        _deny(actor, target, "behaviour.save_type", "Not this school's type.", school=school)
+    target.name = name.strip()[:100]
+    target.polarity = polarity
+    target.category = category
+    target.points = points
+    target.template_description = template_description.strip()[:300]
+    target.is_active = is_active
+    with transaction.atomic():
+        target.save()
+        audit.record(actor, Verb.UPDATE if behaviour_type else Verb.CREATE, target, reason="behaviour.save_type")
+    return target

@@ -28,4 +28,6 @@ urlpatterns = [
     path("psp/<int:psp_id>/action/", views.psp_action, name="psp_action"),
     path("psp/<int:psp_id>/review/", views.psp_review, name="psp_review"),
     path("overview/", views.overview, name="overview"),
+    path("types/", views.types, name="types"),
+    path("groups/", views.groups, name="groups"),
 ]

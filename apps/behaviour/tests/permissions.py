@@ -162,6 +162,21 @@ CASES = [
         data=lambda p: {"date": "2024-12-10", "progress": "Fewer removals", "outcome": "continue"},
     ),
     Case("behaviour:overview", EXCLUSION_VIEW | OTHER_DSL),
+    Case("behaviour:types", EXCLUSION_ADMIN),
+    Case("behaviour:groups", EXCLUSION_VIEW | OTHER_DSL | {"governor", "trust_officer"}),
+    Case(
+        "behaviour:types",
+        EXCLUSION_ADMIN,
+        method="POST",
+        data=lambda p: {
+            "name": "Kindness",
+            "polarity": "positive",
+            "category": "conduct",
+            "points": 2,
+            "is_active": "on",
+        },
+        note="post",
+    ),
     Case("behaviour-event-list", SEES_PUPIL, data=lambda p: {"pupil": p.pupil.pk}, note="api", ok=frozenset({200})),
     Case("behaviour-event-list", SEES_PUPIL, method="POST", data=_api_data, note="api-post", ok=frozenset({201})),
 ]
