@@ -603,7 +603,34 @@ def suspend_pupil(
             url=reverse("behaviour:exclusion", args=[exclusion.pk]),
             email=False,
         )
+        if kind != Exclusion.Kind.PERMANENT:
+            _suggest_psp(school, pupil, start_date, calendar)
     return exclusion
+
+
+def _suggest_psp(school: School, pupil: Any, day: dt.date, calendar: SchoolCalendar) -> None:
+    """§2.9 triggers: when a pupil reaches the school's number of suspensions in a term and has no
+    active PSP, the pastoral lead is told that a PSP should be considered."""
+    trigger = settings_for(school).psp_trigger_suspensions_per_term
+    term_start, term_end = statutory_term_bounds(calendar, day)
+    count = (
+        Exclusion.objects.filter(
+            school=school, pupil=pupil, start_date__gte=term_start, start_date__lte=term_end, cancelled_at__isnull=True
+        )
+        .exclude(kind=Exclusion.Kind.PERMANENT)
+        .count()
+    )
+    has_psp = PastoralSupportProgramme.objects.filter(
+        school=school, pupil=pupil, status=PastoralSupportProgramme.Status.ACTIVE
+    ).exists()
+    if count == trigger and not has_psp:
+        notify(
+            staff_with_role(school, "pastoral_lead"),
+            school=school,
+            title=f"A pupil has had {count} suspensions this term: consider a Pastoral Support Programme",
+            url=reverse("behaviour:psp_new", args=[pupil.pk]),
+            email=False,
+        )
 
 
 def _write_attendance(actor: Any, exclusion: Exclusion, calendar: SchoolCalendar) -> None:

@@ -378,3 +378,12 @@ def test_psp_runs_through_a_review_with_the_figures_beside_it(personas):
     assert psp.status == PastoralSupportProgramme.Status.COMPLETED
     with pytest.raises(ValidationError):
         services.review_psp(personas.pastoral_lead, psp=psp, date=TUESDAY, progress="x", outcome="continue")
+
+
+def test_reaching_the_trigger_suggests_a_psp_to_the_pastoral_lead(personas):
+    from apps.accounts.models import Notification
+
+    suspend(personas, start=dt.date(2024, 10, 1), days=Decimal(1))
+    assert not Notification.objects.filter(user=personas.pastoral_lead, title__contains="Pastoral Support").exists()
+    suspend(personas, start=TUESDAY, days=Decimal(1))
+    assert Notification.objects.filter(user=personas.pastoral_lead, title__contains="Pastoral Support").count() == 1
