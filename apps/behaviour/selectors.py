@@ -493,3 +493,54 @@ def suspensions_by_group(school: School, *, start: dt.date, end: dt.date) -> lis
                 )
             )
     return rows
+
+
+# The pupil against their peers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    peers: int
+    negative_percentile: int  # share of the year group with fewer negative points than the pupil
+    positive_percentile: int
+    weeks: list[tuple[dt.date, int, float]]  # (Monday, pupil's negative points, year-group median)
+
+
+def _percentile_below(value: int, values: list[int]) -> int:
+    return round(100 * sum(1 for v in values if v < value) / len(values)) if values else 0
+
+
+def peer_comparison(school: School, pupil: Pupil, *, start: dt.date, end: dt.date, weeks: int = 8) -> PeerComparison:
+    """The pupil's points against their year group's distribution (percentiles) for the period,
+    and their negative points per week for the last `weeks` weeks beside the year's median."""
+    import statistics
+
+    peer_ids = list(
+        Pupil.objects.filter(school=school, year_group_id=pupil.year_group_id, admission_date__lte=end)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=end))
+        .values_list("pk", flat=True)
+    )
+    if pupil.pk not in peer_ids:
+        peer_ids.append(pupil.pk)
+    totals = behaviour_totals(school=school, pupil_ids=peer_ids, start=start, end=end)
+    mine = totals[pupil.pk]
+    negatives = [t.negative_points for t in totals.values()]
+    positives = [t.positive_points for t in totals.values()]
+    first_monday = end - dt.timedelta(days=end.weekday()) - dt.timedelta(weeks=weeks - 1)
+    per_week: dict[tuple[int, dt.date], int] = {}
+    for pid, day, points in IncidentPupil.objects.filter(
+        school=school, pupil_id__in=peer_ids, date__gte=first_monday, date__lte=end, points__lt=0
+    ).values_list("pupil_id", "date", "points"):
+        monday = day - dt.timedelta(days=day.weekday())
+        per_week[(pid, monday)] = per_week.get((pid, monday), 0) - points
+    rows = []
+    for i in range(weeks):
+        monday = first_monday + dt.timedelta(weeks=i)
+        values = [per_week.get((pid, monday), 0) for pid in peer_ids]
+        rows.append((monday, per_week.get((pupil.pk, monday), 0), float(statistics.median(values)) if values else 0.0))
+    return PeerComparison(
+        peers=len(peer_ids),
+        negative_percentile=_percentile_below(mine.negative_points, negatives),
+        positive_percentile=_percentile_below(mine.positive_points, positives),
+        weeks=rows,
+    )

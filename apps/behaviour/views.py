@@ -192,6 +192,7 @@ def pupil_behaviour(request: HearthRequest, pupil_id: int) -> HttpResponse:
             "inclusion": selectors.pupil_inclusion(school, pupil) if pastoral else [],
             "exclusions": selectors.pupil_exclusions(school, pupil) if pastoral else [],
             "totals": totals,
+            "peers": selectors.peer_comparison(school, pupil, start=start, end=min(end, timezone.localdate())),
             "year_start": start,
             "pastoral": pastoral,
             "can_decide": bool(request.roles & DECIDE_ROLES),

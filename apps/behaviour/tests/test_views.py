@@ -228,3 +228,20 @@ def test_groups_page_suppresses_small_numbers_and_names_nobody(client_for, perso
     client = client_for(personas.governor)
     body = client.get(reverse("behaviour:groups"), {"date": "2024-11-30"}).content.decode()
     assert "Fewer than 3" in body and "Amelia" not in body and "Sex: Female" in body
+
+
+def test_pupil_page_compares_with_the_year_group(personas):
+    from apps.behaviour.selectors import peer_comparison
+
+    bad = new_type(school=personas.school, name="Rude", points=3)
+    make_incident(personas.pupil, btype=bad, day=TUESDAY)
+    result = peer_comparison(
+        personas.school, personas.pupil, start=dt.date(2024, 9, 1), end=dt.date(2024, 11, 15), weeks=2
+    )
+    assert result.peers == 1 and result.negative_percentile == 0
+    assert result.weeks == [(dt.date(2024, 11, 4), 0, 0.0), (dt.date(2024, 11, 11), 3, 3.0)]
+    PupilFactory(school=personas.school, year_group=personas.pupil.year_group, form=personas.pupil.form)
+    result = peer_comparison(
+        personas.school, personas.pupil, start=dt.date(2024, 9, 1), end=dt.date(2024, 11, 15), weeks=1
+    )
+    assert result.peers == 2 and result.negative_percentile == 50
