@@ -19,6 +19,7 @@ from .models import (
     Location,
     Polarity,
     PSPReview,
+    ReportCardEntry,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -209,3 +210,18 @@ class BehaviourTypeForm(forms.Form):
     points = forms.IntegerField(min_value=0, max_value=50)
     template_description = forms.CharField(max_length=300, required=False, label="Usual wording (optional)")
     is_active = forms.BooleanField(required=False, initial=True, label="In use")
+
+
+class ReportCardForm(forms.Form):
+    start_date = forms.DateField(widget=DATE)
+    end_date = forms.DateField(widget=DATE)
+    targets = forms.CharField(
+        widget=forms.Textarea, help_text="One target a line, e.g. “Arrive on time with equipment”."
+    )
+
+
+class RatingForm(forms.Form):
+    date = forms.DateField(widget=DATE)
+    period = forms.IntegerField(min_value=0, max_value=10, label="Lesson period")
+    rating = forms.TypedChoiceField(choices=ReportCardEntry.Rating.choices, coerce=int)
+    comment = forms.CharField(max_length=300, required=False)

@@ -27,6 +27,7 @@ from .models import (
     Location,
     PastoralSupportProgramme,
     Polarity,
+    ReportCard,
 )
 
 
@@ -544,3 +545,21 @@ def peer_comparison(school: School, pupil: Pupil, *, start: dt.date, end: dt.dat
         positive_percentile=_percentile_below(mine.positive_points, positives),
         weeks=rows,
     )
+
+
+def get_report_card(school: School, viewer: Any, card_id: int) -> ReportCard:
+    found = (
+        ReportCard.objects.filter(school=school, pk=card_id, pupil__in=_visible_ids(school, viewer))
+        .select_related("pupil__form", "set_by")
+        .first()
+    )
+    if found is None:
+        audit.record(
+            viewer, Verb.DENIED, ("behaviour.reportcard", card_id), school=school, reason="behaviour.report_card"
+        )
+        raise Http404("No such report card.")
+    return found
+
+
+def pupil_report_cards(school: School, pupil: Pupil) -> list[ReportCard]:
+    return list(ReportCard.objects.filter(school=school, pupil=pupil).order_by("-start_date"))

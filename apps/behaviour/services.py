@@ -41,6 +41,8 @@ from .models import (
     PSPAction,
     PSPReview,
     ReintegrationMeeting,
+    ReportCard,
+    ReportCardEntry,
 )
 from .rules import DECIDE_ROLES, EXCLUSION_ADMIN_ROLES, PASTORAL_ROLES, SETTINGS_ROLES, STAFF_ROLES
 
@@ -1029,3 +1031,60 @@ def save_behaviour_type(
         target.save()
         audit.record(actor, Verb.UPDATE if behaviour_type else Verb.CREATE, target, reason="behaviour.save_type")
     return target
+
+
+# Report cards -----------------------------------------------------------------------------------
+
+
+def start_report_card(actor: Any, *, pupil: Any, start_date: dt.date, end_date: dt.date, targets: str) -> ReportCard:
+    """The pastoral team puts a pupil on report with daily targets."""
+    school = pupil.school
+    _require_roles(actor, school, PASTORAL_ROLES, "behaviour.report_card", "Only the pastoral team can do this.")
+    _require_visible(actor, school, [pupil], "behaviour.report_card")
+    errors = {}
+    if not [t for t in targets.splitlines() if t.strip()]:
+        errors["targets"] = "Give at least one target."
+    if end_date < start_date:
+        errors["end_date"] = "The report cannot end before it starts."
+    elif (end_date - start_date).days > 70:
+        errors["end_date"] = "Keep a report card to 10 weeks at most; start a new one after a review."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        card = ReportCard.objects.create(
+            school=school, pupil=pupil, start_date=start_date, end_date=end_date, targets=targets.strip(), set_by=actor
+        )
+        add_entry(
+            pupil=pupil,
+            kind=Kind.BEHAVIOUR,
+            title=f"On report from {start_date:%d/%m/%Y} to {end_date:%d/%m/%Y}",
+            summary=card.targets,
+            author=actor,
+            source=card,
+        )
+        audit.record(actor, Verb.CREATE, card, pupil=pupil, reason="behaviour.report_card")
+    return card
+
+
+def rate_lesson(
+    actor: Any, *, card: ReportCard, date: dt.date, period: int, rating: int, comment: str = ""
+) -> ReportCardEntry:
+    """A teacher rates the pupil against the card's targets for one lesson."""
+    school = card.school
+    _require_roles(actor, school, STAFF_ROLES, "behaviour.rate_lesson", "Only staff can rate a lesson.")
+    _require_visible(actor, school, [card.pupil], "behaviour.rate_lesson")
+    errors = {}
+    if not card.start_date <= date <= card.end_date:
+        errors["date"] = f"The card runs from {card.start_date:%d/%m/%Y} to {card.end_date:%d/%m/%Y}."
+    if rating not in ReportCardEntry.Rating.values:
+        errors["rating"] = "Choose a rating from 1 to 4."
+    if ReportCardEntry.objects.filter(card=card, date=date, period=period).exists():
+        errors["period"] = "This lesson has already been rated."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = ReportCardEntry.objects.create(
+            card=card, date=date, period=period, rating=rating, comment=comment.strip()[:300], teacher=actor
+        )
+        audit.record(actor, Verb.UPDATE, card, pupil=card.pupil, reason="behaviour.rate_lesson")
+    return entry

@@ -30,4 +30,6 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("types/", views.types, name="types"),
     path("groups/", views.groups, name="groups"),
+    path("pupils/<int:pupil_id>/report-card/", views.report_card_new, name="report_card_new"),
+    path("report-cards/<int:card_id>/", views.report_card, name="report_card"),
 ]

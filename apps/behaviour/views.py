@@ -36,7 +36,9 @@ from .forms import (
     PSPActionForm,
     PSPForm,
     PSPReviewForm,
+    RatingForm,
     ReintegrationForm,
+    ReportCardForm,
     StepForm,
 )
 from .models import BehaviourType, Exclusion, Polarity
@@ -189,6 +191,7 @@ def pupil_behaviour(request: HearthRequest, pupil_id: int) -> HttpResponse:
             "pupil": pupil,
             "history": selectors.pupil_history(school, request.user, pupil),
             "detentions": selectors.pupil_detentions(school, pupil),
+            "cards": selectors.pupil_report_cards(school, pupil),
             "inclusion": selectors.pupil_inclusion(school, pupil) if pastoral else [],
             "exclusions": selectors.pupil_exclusions(school, pupil) if pastoral else [],
             "totals": totals,
@@ -745,4 +748,47 @@ def groups(request: HearthRequest) -> HttpResponse:
     audit.record(request.user, Verb.VIEW, ("behaviour.groups", f"{start}"), school=request.school)
     return render(
         request, "behaviour/groups.html", {"rows": rows, "start": start, "end": end, "below": selectors.SUPPRESS_BELOW}
+    )
+
+
+# Report cards -----------------------------------------------------------------------------------
+
+
+@login_required
+@role_required(PASTORAL_ROLES)
+def report_card_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people.get_pupil(request.school, request.user, pupil_id)
+    today = timezone.localdate()
+    form = ReportCardForm(
+        request.POST or None, initial={"start_date": today, "end_date": today + dt.timedelta(days=11)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            card = services.start_report_card(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{pupil.full_name} is on report.")
+            return redirect("behaviour:report_card", card.pk)
+    return render(request, "behaviour/report_card_new.html", {"form": form, "pupil": pupil})
+
+
+@login_required
+@role_required(STAFF_ROLES)
+def report_card(request: HearthRequest, card_id: int) -> HttpResponse:
+    """The card: targets and each lesson's rating; any teacher who sees the pupil rates a lesson."""
+    card = selectors.get_report_card(request.school, request.user, card_id)
+    form = RatingForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_lesson(request.user, card=card, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Rating recorded.")
+            return redirect("behaviour:report_card", card.pk)
+    entries = list(card.entries.select_related("teacher"))
+    average = round(sum(e.rating for e in entries) / len(entries), 1) if entries else None
+    return render(
+        request, "behaviour/report_card.html", {"card": card, "entries": entries, "form": form, "average": average}
     )

@@ -86,6 +86,14 @@ def psp(p: Any) -> Any:
     )
 
 
+def card(p: Any) -> Any:
+    from apps.behaviour.models import ReportCard
+
+    return ReportCard.objects.create(
+        school=p.school, pupil=p.pupil, start_date=DAY, end_date=DAY + dt.timedelta(days=11), targets="On time"
+    )
+
+
 def _log_data(p: Any) -> dict[str, Any]:
     btype = _type(p)
     return {"behaviour_type": btype.pk, "pupils": [p.pupil.pk], "occurred_at": "2024-11-12T10:00", "role": "involved"}
@@ -163,6 +171,16 @@ CASES = [
     ),
     Case("behaviour:overview", EXCLUSION_VIEW | OTHER_DSL),
     Case("behaviour:types", EXCLUSION_ADMIN),
+    Case("behaviour:report_card_new", PASTORAL_TEAM, kwargs=lambda p: {"pupil_id": p.pupil.pk}),
+    Case("behaviour:report_card", SEES_PUPIL, kwargs=lambda p: {"card_id": card(p).pk}),
+    Case(
+        "behaviour:report_card",
+        SEES_PUPIL,
+        kwargs=lambda p: {"card_id": card(p).pk},
+        method="POST",
+        data=lambda p: {"date": "2024-11-12", "period": 2, "rating": 2},
+        note="rate",
+    ),
     Case("behaviour:groups", EXCLUSION_VIEW | OTHER_DSL | {"governor", "trust_officer"}),
     Case(
         "behaviour:types",
