@@ -36,6 +36,8 @@ from .models import (
     Polarity,
     PSPAction,
     PSPReview,
+    ReportCard,
+    ReportCardEntry,
 )
 
 NEGATIVE = [
@@ -427,6 +429,21 @@ def _psps(ctx: DemoContext, exclusions: list[Exclusion], coordinator: Any) -> No
                     due=started + dt.timedelta(days=3),
                 ),
             ]
+        )
+        card = ReportCard.objects.create(
+            school=ctx.school,
+            pupil_id=pid,
+            start_date=started,
+            end_date=started + dt.timedelta(days=11),
+            targets="Arrive on time with equipment\nStay in the lesson\nFollow instructions first time",
+            set_by=coordinator,
+        )
+        ReportCardEntry.objects.bulk_create(
+            ReportCardEntry(
+                card=card, date=day, period=period, rating=ctx.rng.choice([1, 2, 2, 3, 4]), teacher=coordinator
+            )
+            for day in ctx.calendar.school_days(started, min(card.end_date, ctx.today - dt.timedelta(days=1)))
+            for period in (1, 3, 5)
         )
         if i == 0 and started + dt.timedelta(weeks=6) < ctx.today:
             PSPReview.objects.create(

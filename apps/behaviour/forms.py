@@ -10,13 +10,16 @@ from django.utils import timezone
 
 from .models import (
     BehaviourType,
+    Category,
     Detention,
     Exclusion,
     ExclusionReason,
     IncidentPupil,
     InclusionBooking,
     Location,
+    Polarity,
     PSPReview,
+    ReportCardEntry,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,7 +31,7 @@ class IncidentForm(forms.Form):
     behaviour_type = forms.ModelChoiceField(queryset=BehaviourType.objects.none(), label="What happened")
     pupils = forms.MultipleChoiceField(label="Pupils", widget=forms.CheckboxSelectMultiple)
     role = forms.ChoiceField(
-        choices=ROLE_CHOICES,
+        choices=[("", "Involved (recipient for a reward)"), *ROLE_CHOICES],
         required=False,
         label="Role of every pupil chosen",
         help_text="Leave as it is for a reward or a class-wide incident; set roles one by one below if they differ.",
@@ -198,3 +201,27 @@ class PSPReviewForm(forms.Form):
     progress = forms.CharField(widget=forms.Textarea, label="Progress against the targets")
     outcome = forms.ChoiceField(choices=PSPReview.Outcome.choices)
     next_review = forms.DateField(widget=DATE, required=False)
+
+
+class BehaviourTypeForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    polarity = forms.ChoiceField(choices=Polarity.choices, label="Kind")
+    category = forms.ChoiceField(choices=Category.choices)
+    points = forms.IntegerField(min_value=0, max_value=50)
+    template_description = forms.CharField(max_length=300, required=False, label="Usual wording (optional)")
+    is_active = forms.BooleanField(required=False, initial=True, label="In use")
+
+
+class ReportCardForm(forms.Form):
+    start_date = forms.DateField(widget=DATE)
+    end_date = forms.DateField(widget=DATE)
+    targets = forms.CharField(
+        widget=forms.Textarea, help_text="One target a line, e.g. “Arrive on time with equipment”."
+    )
+
+
+class RatingForm(forms.Form):
+    date = forms.DateField(widget=DATE)
+    period = forms.IntegerField(min_value=0, max_value=10, label="Lesson period")
+    rating = forms.TypedChoiceField(choices=ReportCardEntry.Rating.choices, coerce=int)
+    comment = forms.CharField(max_length=300, required=False)

@@ -1,6 +1,6 @@
 from apps.accounts.navigation import NavItem
 
-from .rules import ANALYSIS_ROLES, EXCLUSION_VIEW_ROLES, PASTORAL_ROLES, STAFF_ROLES
+from .rules import ANALYSIS_ROLES, EXCLUSION_VIEW_ROLES, GROUPS_ROLES, PASTORAL_ROLES, SETTINGS_ROLES, STAFF_ROLES
 
 NAV = [
     NavItem("Log behaviour", "behaviour:log", STAFF_ROLES, order=40),
@@ -8,3 +8,5 @@ NAV = [
     NavItem("Inclusion unit", "behaviour:inclusion", PASTORAL_ROLES, order=42),
     NavItem("Exclusions", "behaviour:exclusions", EXCLUSION_VIEW_ROLES, order=43),
 ]
+NAV.append(NavItem("Behaviour types", "behaviour:types", SETTINGS_ROLES, order=44))
+NAV.append(NavItem("Exclusions by group", "behaviour:groups", GROUPS_ROLES, order=45))

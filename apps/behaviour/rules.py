@@ -19,3 +19,6 @@ EXCLUSION_ADMIN_ROLES = frozenset(SENIOR_LEADERSHIP | {Role.PASTORAL_LEAD, Role.
 DECIDE_ROLES = frozenset({Role.HEADTEACHER})
 ANALYSIS_ROLES = frozenset(PASTORAL_TEAM | {Role.ADMIN})
 CENSUS_ROLES = frozenset(SENIOR_LEADERSHIP | {Role.ADMIN})
+SETTINGS_ROLES = frozenset(SENIOR_LEADERSHIP | {Role.PASTORAL_LEAD, Role.ADMIN})
+#: Suspensions by group (no names): governors and trust officers too.
+GROUPS_ROLES = frozenset(ANALYSIS_ROLES | AGGREGATE_ONLY_ROLES)

@@ -27,6 +27,7 @@ from .models import (
     Location,
     PastoralSupportProgramme,
     Polarity,
+    ReportCard,
 )
 
 
@@ -418,3 +419,147 @@ def census_rows(school: School, *, start: dt.date, end: dt.date, calendar: Any) 
             }
         )
     return rows
+
+
+# Disproportionality -----------------------------------------------------------------------------
+
+#: Counts below this are shown as "fewer than 3" so no pupil can be identified.
+SUPPRESS_BELOW = 3
+ETHNIC_GROUPS = {
+    "W": "White",
+    "M": "Mixed",
+    "A": "Asian or Asian British",
+    "B": "Black or Black British",
+    "C": "Chinese",
+    "O": "Any other ethnic group",
+}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: str
+    value: str
+    pupils: int
+    suspended_pupils: int
+    suspensions: int
+    permanent: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.suspended_pupils < SUPPRESS_BELOW or 0 < self.permanent < SUPPRESS_BELOW
+
+    @property
+    def rate(self) -> str:
+        """Suspensions per 100 pupils in the group."""
+        return f"{100 * self.suspensions / self.pupils:.1f}" if self.pupils else "—"
+
+
+def suspensions_by_group(school: School, *, start: dt.date, end: dt.date) -> list[GroupRow]:
+    """Suspensions and permanent exclusions (not cancelled) in the period by sex, FSM, SEN,
+    ethnicity and looked-after status, against the pupils on roll at the end of the period. No
+    names; small numbers are suppressed in the page."""
+    pupils = list(
+        Pupil.objects.filter(school=school, admission_date__lte=end)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
+        .values("pk", "sex", "fsm", "sen_status", "ethnicity", "looked_after")
+    )
+    events = list(
+        Exclusion.objects.filter(
+            school=school, start_date__gte=start, start_date__lte=end, cancelled_at__isnull=True
+        ).values_list("pupil_id", "kind")
+    )
+    sen = dict(Pupil.SenStatus.choices)
+    groupers: list[tuple[str, Any]] = [
+        ("Sex", lambda p: "Female" if p["sex"] == "F" else "Male"),
+        ("Free school meals", lambda p: "FSM" if p["fsm"] else "Not FSM"),
+        ("SEN", lambda p: sen.get(p["sen_status"], p["sen_status"])),
+        ("Ethnicity", lambda p: ETHNIC_GROUPS.get((p["ethnicity"] or "?")[:1], "Not recorded")),
+        ("Looked after", lambda p: "Looked after" if p["looked_after"] else "Not looked after"),
+    ]
+    by_pupil = {p["pk"]: p for p in pupils}
+    rows: list[GroupRow] = []
+    for label, key in groupers:
+        values = sorted({key(p) for p in pupils})
+        for value in values:
+            members = {pk for pk, p in by_pupil.items() if key(p) == value}
+            mine = [(pid, kind) for pid, kind in events if pid in members]
+            rows.append(
+                GroupRow(
+                    group=label,
+                    value=value,
+                    pupils=len(members),
+                    suspended_pupils=len({pid for pid, kind in mine if kind != Exclusion.Kind.PERMANENT}),
+                    suspensions=sum(1 for _pid, kind in mine if kind != Exclusion.Kind.PERMANENT),
+                    permanent=sum(1 for _pid, kind in mine if kind == Exclusion.Kind.PERMANENT),
+                )
+            )
+    return rows
+
+
+# The pupil against their peers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    peers: int
+    negative_percentile: int  # share of the year group with fewer negative points than the pupil
+    positive_percentile: int
+    weeks: list[tuple[dt.date, int, float]]  # (Monday, pupil's negative points, year-group median)
+
+
+def _percentile_below(value: int, values: list[int]) -> int:
+    return round(100 * sum(1 for v in values if v < value) / len(values)) if values else 0
+
+
+def peer_comparison(school: School, pupil: Pupil, *, start: dt.date, end: dt.date, weeks: int = 8) -> PeerComparison:
+    """The pupil's points against their year group's distribution (percentiles) for the period,
+    and their negative points per week for the last `weeks` weeks beside the year's median."""
+    import statistics
+
+    peer_ids = list(
+        Pupil.objects.filter(school=school, year_group_id=pupil.year_group_id, admission_date__lte=end)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=end))
+        .values_list("pk", flat=True)
+    )
+    if pupil.pk not in peer_ids:
+        peer_ids.append(pupil.pk)
+    totals = behaviour_totals(school=school, pupil_ids=peer_ids, start=start, end=end)
+    mine = totals[pupil.pk]
+    negatives = [t.negative_points for t in totals.values()]
+    positives = [t.positive_points for t in totals.values()]
+    first_monday = end - dt.timedelta(days=end.weekday()) - dt.timedelta(weeks=weeks - 1)
+    per_week: dict[tuple[int, dt.date], int] = {}
+    for pid, day, points in IncidentPupil.objects.filter(
+        school=school, pupil_id__in=peer_ids, date__gte=first_monday, date__lte=end, points__lt=0
+    ).values_list("pupil_id", "date", "points"):
+        monday = day - dt.timedelta(days=day.weekday())
+        per_week[(pid, monday)] = per_week.get((pid, monday), 0) - points
+    rows = []
+    for i in range(weeks):
+        monday = first_monday + dt.timedelta(weeks=i)
+        values = [per_week.get((pid, monday), 0) for pid in peer_ids]
+        rows.append((monday, per_week.get((pupil.pk, monday), 0), float(statistics.median(values)) if values else 0.0))
+    return PeerComparison(
+        peers=len(peer_ids),
+        negative_percentile=_percentile_below(mine.negative_points, negatives),
+        positive_percentile=_percentile_below(mine.positive_points, positives),
+        weeks=rows,
+    )
+
+
+def get_report_card(school: School, viewer: Any, card_id: int) -> ReportCard:
+    found = (
+        ReportCard.objects.filter(school=school, pk=card_id, pupil__in=_visible_ids(school, viewer))
+        .select_related("pupil__form", "set_by")
+        .first()
+    )
+    if found is None:
+        audit.record(
+            viewer, Verb.DENIED, ("behaviour.reportcard", card_id), school=school, reason="behaviour.report_card"
+        )
+        raise Http404("No such report card.")
+    return found
+
+
+def pupil_report_cards(school: School, pupil: Pupil) -> list[ReportCard]:
+    return list(ReportCard.objects.filter(school=school, pupil=pupil).order_by("-start_date"))

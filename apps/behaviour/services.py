@@ -41,8 +41,10 @@ from .models import (
     PSPAction,
     PSPReview,
     ReintegrationMeeting,
+    ReportCard,
+    ReportCardEntry,
 )
-from .rules import DECIDE_ROLES, EXCLUSION_ADMIN_ROLES, PASTORAL_ROLES, STAFF_ROLES
+from .rules import DECIDE_ROLES, EXCLUSION_ADMIN_ROLES, PASTORAL_ROLES, SETTINGS_ROLES, STAFF_ROLES
 
 
 def _deny(actor: Any, target: Any, code: str, message: str, *, school: Any = None, pupil: Any = None) -> None:
@@ -603,7 +605,34 @@ def suspend_pupil(
             url=reverse("behaviour:exclusion", args=[exclusion.pk]),
             email=False,
         )
+        if kind != Exclusion.Kind.PERMANENT:
+            _suggest_psp(school, pupil, start_date, calendar)
     return exclusion
+
+
+def _suggest_psp(school: School, pupil: Any, day: dt.date, calendar: SchoolCalendar) -> None:
+    """§2.9 triggers: when a pupil reaches the school's number of suspensions in a term and has no
+    active PSP, the pastoral lead is told that a PSP should be considered."""
+    trigger = settings_for(school).psp_trigger_suspensions_per_term
+    term_start, term_end = statutory_term_bounds(calendar, day)
+    count = (
+        Exclusion.objects.filter(
+            school=school, pupil=pupil, start_date__gte=term_start, start_date__lte=term_end, cancelled_at__isnull=True
+        )
+        .exclude(kind=Exclusion.Kind.PERMANENT)
+        .count()
+    )
+    has_psp = PastoralSupportProgramme.objects.filter(
+        school=school, pupil=pupil, status=PastoralSupportProgramme.Status.ACTIVE
+    ).exists()
+    if count == trigger and not has_psp:
+        notify(
+            staff_with_role(school, "pastoral_lead"),
+            school=school,
+            title=f"A pupil has had {count} suspensions this term: consider a Pastoral Support Programme",
+            url=reverse("behaviour:psp_new", args=[pupil.pk]),
+            email=False,
+        )
 
 
 def _write_attendance(actor: Any, exclusion: Exclusion, calendar: SchoolCalendar) -> None:
@@ -956,3 +985,106 @@ def review_psp(
         )
         audit.record(actor, Verb.UPDATE, psp, pupil=psp.pupil, reason="behaviour.review_psp")
     return review
+
+
+# School settings -------------------------------------------------------------------------------
+
+
+def save_behaviour_type(
+    actor: Any,
+    *,
+    school: School,
+    name: str,
+    polarity: str,
+    category: str,
+    points: int,
+    template_description: str = "",
+    is_active: bool = True,
+    behaviour_type: BehaviourType | None = None,
+) -> BehaviourType:
+    """Add or change one of the school's behaviour types. Points already given stay as they were."""
+    _require_roles(actor, school, SETTINGS_ROLES, "behaviour.save_type", "Only senior leaders can change this.")
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Give the type a name."
+    if polarity not in Polarity.values:
+        errors["polarity"] = "Choose positive or negative."
+    if not 0 <= points <= 50:
+        errors["points"] = "Points must be between 0 and 50."
+    clash = BehaviourType.objects.filter(school=school, name__iexact=name.strip())
+    if behaviour_type is not None:
+        clash = clash.exclude(pk=behaviour_type.pk)
+    if clash.exists():
+        errors["name"] = "The school already has a type with this name."
+    if errors:
+        raise ValidationError(errors)
+    target = behaviour_type or BehaviourType(school=school)
+    if target.school_id != school.pk:
+        _deny(actor, target, "behaviour.save_type", "Not this school's type.", school=school)
+    target.name = name.strip()[:100]
+    target.polarity = polarity
+    target.category = category
+    target.points = points
+    target.template_description = template_description.strip()[:300]
+    target.is_active = is_active
+    with transaction.atomic():
+        target.save()
+        audit.record(actor, Verb.UPDATE if behaviour_type else Verb.CREATE, target, reason="behaviour.save_type")
+    return target
+
+
+# Report cards -----------------------------------------------------------------------------------
+
+
+def start_report_card(actor: Any, *, pupil: Any, start_date: dt.date, end_date: dt.date, targets: str) -> ReportCard:
+    """The pastoral team puts a pupil on report with daily targets."""
+    school = pupil.school
+    _require_roles(actor, school, PASTORAL_ROLES, "behaviour.report_card", "Only the pastoral team can do this.")
+    _require_visible(actor, school, [pupil], "behaviour.report_card")
+    errors = {}
+    if not [t for t in targets.splitlines() if t.strip()]:
+        errors["targets"] = "Give at least one target."
+    if end_date < start_date:
+        errors["end_date"] = "The report cannot end before it starts."
+    elif (end_date - start_date).days > 70:
+        errors["end_date"] = "Keep a report card to 10 weeks at most; start a new one after a review."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        card = ReportCard.objects.create(
+            school=school, pupil=pupil, start_date=start_date, end_date=end_date, targets=targets.strip(), set_by=actor
+        )
+        add_entry(
+            pupil=pupil,
+            kind=Kind.BEHAVIOUR,
+            title=f"On report from {start_date:%d/%m/%Y} to {end_date:%d/%m/%Y}",
+            summary=card.targets,
+            author=actor,
+            source=card,
+        )
+        audit.record(actor, Verb.CREATE, card, pupil=pupil, reason="behaviour.report_card")
+    return card
+
+
+def rate_lesson(
+    actor: Any, *, card: ReportCard, date: dt.date, period: int, rating: int, comment: str = ""
+) -> ReportCardEntry:
+    """A teacher rates the pupil against the card's targets for one lesson."""
+    school = card.school
+    _require_roles(actor, school, STAFF_ROLES, "behaviour.rate_lesson", "Only staff can rate a lesson.")
+    _require_visible(actor, school, [card.pupil], "behaviour.rate_lesson")
+    errors = {}
+    if not card.start_date <= date <= card.end_date:
+        errors["date"] = f"The card runs from {card.start_date:%d/%m/%Y} to {card.end_date:%d/%m/%Y}."
+    if rating not in ReportCardEntry.Rating.values:
+        errors["rating"] = "Choose a rating from 1 to 4."
+    if ReportCardEntry.objects.filter(card=card, date=date, period=period).exists():
+        errors["period"] = "This lesson has already been rated."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = ReportCardEntry.objects.create(
+            card=card, date=date, period=period, rating=rating, comment=comment.strip()[:300], teacher=actor
+        )
+        audit.record(actor, Verb.UPDATE, card, pupil=card.pupil, reason="behaviour.rate_lesson")
+    return entry

@@ -28,4 +28,8 @@ urlpatterns = [
     path("psp/<int:psp_id>/action/", views.psp_action, name="psp_action"),
     path("psp/<int:psp_id>/review/", views.psp_review, name="psp_review"),
     path("overview/", views.overview, name="overview"),
+    path("types/", views.types, name="types"),
+    path("groups/", views.groups, name="groups"),
+    path("pupils/<int:pupil_id>/report-card/", views.report_card_new, name="report_card_new"),
+    path("report-cards/<int:card_id>/", views.report_card, name="report_card"),
 ]

@@ -25,6 +25,7 @@ from apps.people.models import TeachingGroup
 
 from . import selectors, services, statutory
 from .forms import (
+    BehaviourTypeForm,
     CancelForm,
     DetentionOutcomeForm,
     EscalateForm,
@@ -35,17 +36,21 @@ from .forms import (
     PSPActionForm,
     PSPForm,
     PSPReviewForm,
+    RatingForm,
     ReintegrationForm,
+    ReportCardForm,
     StepForm,
 )
-from .models import Exclusion, Polarity
+from .models import BehaviourType, Exclusion, Polarity
 from .rules import (
     ANALYSIS_ROLES,
     CENSUS_ROLES,
     DECIDE_ROLES,
     EXCLUSION_ADMIN_ROLES,
     EXCLUSION_VIEW_ROLES,
+    GROUPS_ROLES,
     PASTORAL_ROLES,
+    SETTINGS_ROLES,
     STAFF_ROLES,
 )
 
@@ -186,9 +191,11 @@ def pupil_behaviour(request: HearthRequest, pupil_id: int) -> HttpResponse:
             "pupil": pupil,
             "history": selectors.pupil_history(school, request.user, pupil),
             "detentions": selectors.pupil_detentions(school, pupil),
+            "cards": selectors.pupil_report_cards(school, pupil),
             "inclusion": selectors.pupil_inclusion(school, pupil) if pastoral else [],
             "exclusions": selectors.pupil_exclusions(school, pupil) if pastoral else [],
             "totals": totals,
+            "peers": selectors.peer_comparison(school, pupil, start=start, end=min(end, timezone.localdate())),
             "year_start": start,
             "pastoral": pastoral,
             "can_decide": bool(request.roles & DECIDE_ROLES),
@@ -682,3 +689,106 @@ def overview(request: HearthRequest) -> HttpResponse:
 def _bars(values: list[tuple[str, int]]) -> list[dict[str, Any]]:
     top = max((n for _l, n in values), default=0) or 1
     return [{"label": label, "n": n, "pct": round(100 * n / top)} for label, n in values]
+
+
+# School settings -------------------------------------------------------------------------------
+
+
+@login_required
+@role_required(SETTINGS_ROLES)
+def types(request: HearthRequest) -> HttpResponse:
+    """The school's behaviour types and their points: add one, or change one (?edit=<id>)."""
+    school = request.school
+    editing = None
+    raw = request.GET.get("edit") or request.POST.get("edit")
+    if raw and str(raw).isdigit():
+        editing = BehaviourType.objects.filter(school=school, pk=int(raw)).first()
+        if editing is None:
+            audit.record(
+                request.user, Verb.DENIED, ("behaviour.behaviourtype", raw), school=school, reason="behaviour.types"
+            )
+            raise Http404("No such type.")
+    initial = (
+        {
+            f: getattr(editing, f)
+            for f in ("name", "polarity", "category", "points", "template_description", "is_active")
+        }
+        if editing
+        else {"is_active": True, "points": 1}
+    )
+    form = BehaviourTypeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_behaviour_type(
+                request.user, school=school, behaviour_type=editing, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Saved “{saved.name}”.")
+            return redirect("behaviour:types")
+    return render(
+        request,
+        "behaviour/types.html",
+        {
+            "form": form,
+            "editing": editing,
+            "types": BehaviourType.objects.filter(school=school).order_by("polarity", "name"),
+        },
+    )
+
+
+@login_required
+@role_required(GROUPS_ROLES)
+def groups(request: HearthRequest) -> HttpResponse:
+    """Suspensions and exclusions by group for the disproportionality questions governors and
+    inspectors ask; no names, and counts below 3 suppressed."""
+    start, end = academic_year_bounds(_day(request))
+    rows = selectors.suspensions_by_group(request.school, start=start, end=end)
+    audit.record(request.user, Verb.VIEW, ("behaviour.groups", f"{start}"), school=request.school)
+    return render(
+        request, "behaviour/groups.html", {"rows": rows, "start": start, "end": end, "below": selectors.SUPPRESS_BELOW}
+    )
+
+
+# Report cards -----------------------------------------------------------------------------------
+
+
+@login_required
+@role_required(PASTORAL_ROLES)
+def report_card_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people.get_pupil(request.school, request.user, pupil_id)
+    today = timezone.localdate()
+    form = ReportCardForm(
+        request.POST or None, initial={"start_date": today, "end_date": today + dt.timedelta(days=11)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            card = services.start_report_card(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{pupil.full_name} is on report.")
+            return redirect("behaviour:report_card", card.pk)
+    return render(request, "behaviour/report_card_new.html", {"form": form, "pupil": pupil})
+
+
+@login_required
+@role_required(STAFF_ROLES)
+def report_card(request: HearthRequest, card_id: int) -> HttpResponse:
+    """The card: targets and each lesson's rating; any teacher who sees the pupil rates a lesson."""
+    card = selectors.get_report_card(request.school, request.user, card_id)
+    form = RatingForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_lesson(request.user, card=card, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Rating recorded.")
+            return redirect("behaviour:report_card", card.pk)
+    entries = list(card.entries.select_related("teacher"))
+    average = round(sum(e.rating for e in entries) / len(entries), 1) if entries else None
+    return render(
+        request, "behaviour/report_card.html", {"card": card, "entries": entries, "form": form, "average": average}
+    )

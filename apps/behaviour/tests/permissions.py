@@ -86,6 +86,14 @@ def psp(p: Any) -> Any:
     )
 
 
+def card(p: Any) -> Any:
+    from apps.behaviour.models import ReportCard
+
+    return ReportCard.objects.create(
+        school=p.school, pupil=p.pupil, start_date=DAY, end_date=DAY + dt.timedelta(days=11), targets="On time"
+    )
+
+
 def _log_data(p: Any) -> dict[str, Any]:
     btype = _type(p)
     return {"behaviour_type": btype.pk, "pupils": [p.pupil.pk], "occurred_at": "2024-11-12T10:00", "role": "involved"}
@@ -162,6 +170,31 @@ CASES = [
         data=lambda p: {"date": "2024-12-10", "progress": "Fewer removals", "outcome": "continue"},
     ),
     Case("behaviour:overview", EXCLUSION_VIEW | OTHER_DSL),
+    Case("behaviour:types", EXCLUSION_ADMIN),
+    Case("behaviour:report_card_new", PASTORAL_TEAM, kwargs=lambda p: {"pupil_id": p.pupil.pk}),
+    Case("behaviour:report_card", SEES_PUPIL, kwargs=lambda p: {"card_id": card(p).pk}),
+    Case(
+        "behaviour:report_card",
+        SEES_PUPIL,
+        kwargs=lambda p: {"card_id": card(p).pk},
+        method="POST",
+        data=lambda p: {"date": "2024-11-12", "period": 2, "rating": 2},
+        note="rate",
+    ),
+    Case("behaviour:groups", EXCLUSION_VIEW | OTHER_DSL | {"governor", "trust_officer"}),
+    Case(
+        "behaviour:types",
+        EXCLUSION_ADMIN,
+        method="POST",
+        data=lambda p: {
+            "name": "Kindness",
+            "polarity": "positive",
+            "category": "conduct",
+            "points": 2,
+            "is_active": "on",
+        },
+        note="post",
+    ),
     Case("behaviour-event-list", SEES_PUPIL, data=lambda p: {"pupil": p.pupil.pk}, note="api", ok=frozenset({200})),
     Case("behaviour-event-list", SEES_PUPIL, method="POST", data=_api_data, note="api-post", ok=frozenset({201})),
 ]

@@ -378,3 +378,34 @@ def test_psp_runs_through_a_review_with_the_figures_beside_it(personas):
     assert psp.status == PastoralSupportProgramme.Status.COMPLETED
     with pytest.raises(ValidationError):
         services.review_psp(personas.pastoral_lead, psp=psp, date=TUESDAY, progress="x", outcome="continue")
+
+
+def test_reaching_the_trigger_suggests_a_psp_to_the_pastoral_lead(personas):
+    from apps.accounts.models import Notification
+
+    suspend(personas, start=dt.date(2024, 10, 1), days=Decimal(1))
+    assert not Notification.objects.filter(user=personas.pastoral_lead, title__contains="Pastoral Support").exists()
+    suspend(personas, start=TUESDAY, days=Decimal(1))
+    assert Notification.objects.filter(user=personas.pastoral_lead, title__contains="Pastoral Support").count() == 1
+
+
+def test_report_card_with_lesson_ratings(personas):
+    card = services.start_report_card(
+        personas.head_of_year,
+        pupil=personas.pupil,
+        start_date=TUESDAY,
+        end_date=TUESDAY + dt.timedelta(days=9),
+        targets="Arrive on time\nNo shouting out",
+    )
+    assert card.target_list == ["Arrive on time", "No shouting out"]
+    services.rate_lesson(personas.teacher, card=card, date=TUESDAY, period=2, rating=2, comment="Better")
+    with pytest.raises(ValidationError):
+        services.rate_lesson(personas.teacher, card=card, date=TUESDAY, period=2, rating=1)
+    with pytest.raises(ValidationError):
+        services.rate_lesson(personas.teacher, card=card, date=TUESDAY + dt.timedelta(days=30), period=1, rating=1)
+    with pytest.raises(PermissionDenied):
+        services.rate_lesson(personas.other_teacher, card=card, date=TUESDAY, period=3, rating=1)
+    with pytest.raises(PermissionDenied):
+        services.start_report_card(
+            personas.teacher, pupil=personas.pupil, start_date=TUESDAY, end_date=TUESDAY, targets="x"
+        )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.behaviour import services
-from apps.behaviour.models import Exclusion, Incident, InclusionBooking
+from apps.behaviour.models import BehaviourType, Exclusion, Incident, InclusionBooking
 from apps.behaviour.tests.factories import make_incident, new_location, new_type
 from apps.people.tests.factories import PupilFactory
 
@@ -192,3 +192,56 @@ def test_api_logs_and_lists_a_pupils_own_part(client_for, personas, classmate):
     assert [(r["type"], r["role"], r["points"]) for r in listed] == [("Talking", "witness", 0)]
     bad = client.post(reverse("behaviour-event-list"), {"pupils": []}, content_type="application/json")
     assert bad.status_code == 400
+
+
+def test_the_school_sets_its_types_and_points(client_for, personas):
+    client = client_for(personas.pastoral_lead)
+    response = client.post(
+        reverse("behaviour:types"),
+        {"name": "Kindness", "polarity": "positive", "category": "conduct", "points": 3, "is_active": "on"},
+    )
+    assert response.status_code == 302
+    made = BehaviourType.objects.get(school=personas.school, name="Kindness")
+    assert made.points == 3
+    client.post(
+        reverse("behaviour:types") + f"?edit={made.pk}",
+        {"edit": made.pk, "name": "Kindness", "polarity": "positive", "category": "conduct", "points": 5},
+    )
+    made.refresh_from_db()
+    assert made.points == 5 and not made.is_active
+    duplicate = client.post(
+        reverse("behaviour:types"), {"name": "kindness", "polarity": "positive", "category": "conduct", "points": 1}
+    )
+    assert "already has a type" in duplicate.content.decode()
+
+
+def test_groups_page_suppresses_small_numbers_and_names_nobody(client_for, personas):
+    services.suspend_pupil(
+        personas.headteacher,
+        pupil=personas.pupil,
+        kind="FIXD",
+        start_date=TUESDAY,
+        days=Decimal(1),
+        reasons=["DB"],
+        reasons_text="Disruption.",
+    )
+    client = client_for(personas.governor)
+    body = client.get(reverse("behaviour:groups"), {"date": "2024-11-30"}).content.decode()
+    assert "Fewer than 3" in body and "Amelia" not in body and "Sex: Female" in body
+
+
+def test_pupil_page_compares_with_the_year_group(personas):
+    from apps.behaviour.selectors import peer_comparison
+
+    bad = new_type(school=personas.school, name="Rude", points=3)
+    make_incident(personas.pupil, btype=bad, day=TUESDAY)
+    result = peer_comparison(
+        personas.school, personas.pupil, start=dt.date(2024, 9, 1), end=dt.date(2024, 11, 15), weeks=2
+    )
+    assert result.peers == 1 and result.negative_percentile == 0
+    assert result.weeks == [(dt.date(2024, 11, 4), 0, 0.0), (dt.date(2024, 11, 11), 3, 3.0)]
+    PupilFactory(school=personas.school, year_group=personas.pupil.year_group, form=personas.pupil.form)
+    result = peer_comparison(
+        personas.school, personas.pupil, start=dt.date(2024, 9, 1), end=dt.date(2024, 11, 15), weeks=1
+    )
+    assert result.peers == 2 and result.negative_percentile == 50
