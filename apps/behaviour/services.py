@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from apps.chronology.services import add_entry
 from apps.core.calendar import SchoolCalendar, academic_year_bounds
 from apps.core.models import School
 from apps.people.selectors import visible_pupils
+from apps.safeguarding import services as safeguarding_services
 
 from . import statutory
 from .models import (
@@ -199,12 +198,6 @@ def log_incident(
 def escalate_incident(actor: Any, *, incident: Incident, category: str, summary: str = "") -> str:
     """Turn a bullying or child-on-child incident into a safeguarding concern without retyping
     (the safeguarding module takes it from there). Returns the concern's reference."""
-    # A module beside ours, built in parallel: looked up when used, so behaviour works without it.
-    try:
-        safeguarding = import_module("apps.safeguarding.services")
-    except ImportError as exc:  # pragma: no cover - until the safeguarding module is merged
-        raise ValidationError("The safeguarding module is not available: log the concern there directly.") from exc
-
     school = incident.school
     pupils = [link.pupil for link in incident.pupil_links.select_related("pupil")]
     _require_visible(actor, school, pupils, "behaviour.escalate")
@@ -217,11 +210,7 @@ def escalate_incident(actor: Any, *, incident: Incident, category: str, summary:
     }
     roles = {link.pupil_id: role_map.get(link.role, "other") for link in incident.pupil_links.all()}
     text = summary.strip() or incident.description or incident.behaviour_type.name
-    extra: dict[str, Any] = {"location": str(incident.location or ""), "roles": roles}
-    accepted = inspect.signature(safeguarding.log_concern).parameters
-    if not any(p.kind == p.VAR_KEYWORD for p in accepted.values()):
-        extra = {k: v for k, v in extra.items() if k in accepted}
-    concern = safeguarding.log_concern(
+    concern = safeguarding_services.log_concern(
         actor,
         school=school,
         pupils=pupils,
@@ -229,9 +218,10 @@ def escalate_incident(actor: Any, *, incident: Incident, category: str, summary:
         occurred_at=incident.occurred_at,
         category=category,
         source=f"behaviour incident {incident.pk}",
-        **extra,
+        location=str(incident.location or ""),
+        roles=roles,
     )
-    reference = str(getattr(concern, "reference", getattr(concern, "pk", "")))
+    reference = str(concern.reference)
     with transaction.atomic():
         incident.concern_reference = reference[:40]
         incident.escalated_at = timezone.now()

@@ -1,8 +1,5 @@
 import datetime as dt
-import sys
-import types
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -141,14 +138,11 @@ def test_missed_detention_is_escalated(personas):
         services.record_detention_outcome(personas.head_of_year, detention=detention, status="attended")
 
 
-def test_escalation_passes_the_incident_to_safeguarding_without_retyping(personas, classmate, monkeypatch):
-    calls: dict[str, Any] = {}
+def test_escalation_passes_the_incident_to_safeguarding_without_retyping(personas, classmate):
+    """Through the real safeguarding service: the concern names both pupils in their roles, the DSL
+    team can find it in their queue, and the incident remembers its reference."""
+    from apps.safeguarding.models import Concern, ConcernPupil
 
-    def log_concern(actor, **kwargs):
-        calls.update(kwargs, actor=actor)
-        return types.SimpleNamespace(reference="SG-00042", pk=42)
-
-    monkeypatch.setitem(sys.modules, "apps.safeguarding.services", types.SimpleNamespace(log_concern=log_concern))
     btype = new_type(school=personas.school, name="Bullying", category=Category.BULLYING)
     incident = services.log_incident(
         personas.teacher,
@@ -160,14 +154,18 @@ def test_escalation_passes_the_incident_to_safeguarding_without_retyping(persona
         description="Repeated name-calling in the corridor.",
     )
     reference = services.escalate_incident(personas.teacher, incident=incident, category="CHILD_ON_CHILD")
-    assert reference == "SG-00042"
-    assert calls["summary"] == "Repeated name-calling in the corridor."
-    assert calls["roles"] == {personas.pupil.pk: "alleged", classmate.pk: "subject"}
-    assert calls["school"] == personas.school and calls["actor"] == personas.teacher
+
+    concern = Concern.objects.get(school=personas.school)
+    assert reference == concern.reference
+    assert concern.source == f"behaviour incident {incident.pk}"
+    roles = dict(ConcernPupil.objects.filter(concern=concern).values_list("pupil_id", "role"))
+    assert roles == {personas.pupil.pk: "alleged", classmate.pk: "subject"}
     incident.refresh_from_db()
-    assert incident.concern_reference == "SG-00042"
+    assert incident.concern_reference == reference
+    assert incident.escalated_by == personas.teacher
     with pytest.raises(ValidationError):
         services.escalate_incident(personas.teacher, incident=incident, category="CHILD_ON_CHILD")
+    assert Concern.objects.filter(school=personas.school).count() == 1
 
 
 # Suspensions ------------------------------------------------------------------------------------
