@@ -103,7 +103,10 @@ def seed(ctx: DemoContext) -> None:
     keyworkers = [*ctx.staff.get(Role.PASTORAL, []), *ctx.staff.get(Role.PASTORAL_LEAD, [])]
     if not keyworkers or not ctx.pupils:
         return
-    named = ctx.staff[Role.PASTORAL][0]
+    # The named demo keyworker ("pastoral"), not the deputy DSL who also holds the pastoral role.
+    named = next(
+        (u for u in ctx.staff[Role.PASTORAL] if u.username.startswith("pastoral")), ctx.staff[Role.PASTORAL][0]
+    )
     dsl = ctx.staff.get(Role.DSL, keyworkers)[0]
     owners = keyworkers + ctx.staff.get(Role.HEAD_OF_YEAR, []) + ctx.staff.get(Role.SENCO, [])
     start = ctx.history_start
@@ -228,8 +231,9 @@ def seed(ctx: DemoContext) -> None:
         targets_by_version.setdefault(t.version_id, []).append(t)
 
     review_rows: list[PlanReview] = []
+    marks = _marks_by_pupil(ctx, {plan.pupil_id for plan, *_ in review_specs})
     for plan, number, period_start, held_on, decision in review_specs:
-        figures = _figures(ctx, plan.pupil, period_start, held_on)
+        figures = _figures(ctx, plan, period_start, held_on, marks, with_behaviour=plan.keyworker_id == named.pk)
         review_rows.append(
             PlanReview(
                 plan=plan,
@@ -327,12 +331,40 @@ def _version(plan: SupportPlan, number: int, day: dt.date, rng: Any, reason: str
     )
 
 
-def _figures(ctx: DemoContext, pupil: Any, start: dt.date, end: dt.date) -> tuple[int, int, int, dict[str, Any]]:
+def _marks_by_pupil(ctx: DemoContext, pupil_ids: set[int]) -> dict[int, list[tuple[dt.date, str]]]:
+    """Every mark of these pupils, read once (the reviews' figures are counted from memory)."""
+    from apps.attendance.selectors import on_roll_marks
+
+    result: dict[int, list[tuple[dt.date, str]]] = {pid: [] for pid in pupil_ids}
+    rows = on_roll_marks(ctx.school, ctx.history_start, ctx.today).filter(pupil_id__in=list(pupil_ids))
+    for pid, day, code in rows.values_list("pupil_id", "date", "code").iterator(chunk_size=5000):
+        result[pid].append((day, code))
+    return result
+
+
+def _figures(
+    ctx: DemoContext,
+    plan: SupportPlan,
+    start: dt.date,
+    end: dt.date,
+    marks: dict[int, list[tuple[dt.date, str]]],
+    *,
+    with_behaviour: bool,
+) -> tuple[int, int, int, dict[str, Any]]:
+    """The figures a review copies in: attendance counted as domain §1.3 (the attendance module's
+    code sets), behaviour from the behaviour module for the named keyworker's reviews only (the
+    rest keep the seed fast)."""
+    from apps.attendance.statutory import summarise_codes
+
     from . import selectors
 
-    figures = selectors.period_figures(ctx.school, pupil, start, end)
-    a = figures.attendance
-    return a.possible_sessions, a.present, a.unauthorised_absence, figures.behaviour or {}
+    summary = summarise_codes(code for day, code in marks.get(plan.pupil_id, []) if start <= day <= end)
+    behaviour: dict[str, Any] = {}
+    if with_behaviour:
+        totals = selectors.behaviour_totals(ctx.school, [plan.pupil_id], start, end)
+        if totals is not None:
+            behaviour = selectors.behaviour_figures(totals.get(plan.pupil_id))
+    return summary.possible_sessions, summary.present, summary.unauthorised_absence, behaviour
 
 
 def _reintegrations(ctx: DemoContext, rng: Any, keyworkers: list[Any], named: Any) -> None:

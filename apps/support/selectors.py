@@ -210,7 +210,7 @@ BEHAVIOUR_FIELDS = (
 )
 
 
-def _behaviour_dict(value: Any) -> dict[str, Any]:
+def behaviour_figures(value: Any) -> dict[str, Any]:
     """The totals as JSON-safe numbers (suspension days may be a Decimal: half days)."""
     result: dict[str, Any] = {}
     for name in BEHAVIOUR_FIELDS:
@@ -225,7 +225,7 @@ def period_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> 
     totals = behaviour_totals(school, [pupil.pk], start, end)
     behaviour = None
     if totals is not None:
-        behaviour = _behaviour_dict(totals.get(pupil.pk))
+        behaviour = behaviour_figures(totals.get(pupil.pk))
     return Figures(start, end, summary, behaviour)
 
 
@@ -526,8 +526,8 @@ def intervention_impact(intervention: Intervention, today: dt.date) -> Intervent
             figures[m.pk] = (
                 att_before[m.pupil_id],
                 att_during[m.pupil_id],
-                None if beh_before is None else _behaviour_dict(beh_before.get(m.pupil_id))["negative_points"],
-                None if beh_during is None else _behaviour_dict(beh_during.get(m.pupil_id))["negative_points"],
+                None if beh_before is None else behaviour_figures(beh_before.get(m.pupil_id))["negative_points"],
+                None if beh_during is None else behaviour_figures(beh_during.get(m.pupil_id))["negative_points"],
             )
     rows = []
     for m in members:
