@@ -635,5 +635,6 @@ def answer(request: Any, token: str) -> HttpResponse:
             )
     response = render(request, "support/answer.html", {"questionnaire": invite.questionnaire, "form": form})
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # Same-origin: the token never leaks to another site, and the form post keeps its Origin.
+    response["Referrer-Policy"] = "same-origin"
     return response
