@@ -246,7 +246,9 @@ class GroupForm(forms.Form):
 
 
 class AddMemberForm(forms.Form):
-    pupil: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="Pupil", queryset=None)
+    pupils: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label="Pupils (choose one or several)", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
     need = forms.ChoiceField(label="Main need", choices=Need.choices)
     joined_on = date_field("Joined on")
     entry_score = forms.IntegerField(label="Questionnaire score at entry", required=False, min_value=0, max_value=999)
@@ -254,7 +256,7 @@ class AddMemberForm(forms.Form):
 
     def __init__(self, *args: Any, pupils: Any, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+        self.fields["pupils"].queryset = pupils  # type: ignore[attr-defined]
 
 
 class RegisterForm(forms.Form):

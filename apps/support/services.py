@@ -467,6 +467,34 @@ def add_member(
     return member
 
 
+def add_members(
+    actor: Any,
+    *,
+    group: InterventionGroup,
+    pupils: Sequence[Any],
+    joined_on: dt.date,
+    need: str,
+    entry_score: int | None = None,
+    entry_rating: int | None = None,
+) -> list[GroupMember]:
+    """Add several pupils at once (from a list or a filter): all of them or none."""
+    if not pupils:
+        raise ValidationError("Choose at least one pupil.")
+    with transaction.atomic():
+        return [
+            add_member(
+                actor,
+                group=group,
+                pupil=pupil,
+                joined_on=joined_on,
+                need=need,
+                entry_score=entry_score,
+                entry_rating=entry_rating,
+            )
+            for pupil in pupils
+        ]
+
+
 def end_membership(
     actor: Any, *, member: GroupMember, left_on: dt.date, exit_score: int | None = None, exit_rating: int | None = None
 ) -> GroupMember:

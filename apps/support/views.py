@@ -361,9 +361,11 @@ def group(request: HearthRequest, group_id: int) -> HttpResponse:
     )
     form = forms.AddMemberForm(request.POST or None, pupils=pupils, initial={"joined_on": _today()})
     if request.method == "POST" and form.is_valid():
-        member = _attempt(form, lambda: services.add_member(request.user, group=found, **form.cleaned_data))
-        if member is not None:
-            messages.success(request, f"{member.pupil.full_name} added to the group.")
+        data = form.cleaned_data
+        data["pupils"] = list(data["pupils"])
+        added = _attempt(form, lambda: services.add_members(request.user, group=found, **data))
+        if added is not None:
+            messages.success(request, f"{len(added)} pupil{'s' if len(added) != 1 else ''} added to the group.")
             return redirect("support:group", group_id=found.pk)
     return render(
         request,
