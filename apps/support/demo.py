@@ -103,7 +103,10 @@ def seed(ctx: DemoContext) -> None:
     keyworkers = [*ctx.staff.get(Role.PASTORAL, []), *ctx.staff.get(Role.PASTORAL_LEAD, [])]
     if not keyworkers or not ctx.pupils:
         return
-    named = ctx.staff[Role.PASTORAL][0]
+    # The named demo keyworker ("pastoral"), not the deputy DSL who also holds the pastoral role.
+    named = next(
+        (u for u in ctx.staff[Role.PASTORAL] if u.username.startswith("pastoral")), ctx.staff[Role.PASTORAL][0]
+    )
     dsl = ctx.staff.get(Role.DSL, keyworkers)[0]
     owners = keyworkers + ctx.staff.get(Role.HEAD_OF_YEAR, []) + ctx.staff.get(Role.SENCO, [])
     start = ctx.history_start
@@ -228,8 +231,9 @@ def seed(ctx: DemoContext) -> None:
         targets_by_version.setdefault(t.version_id, []).append(t)
 
     review_rows: list[PlanReview] = []
+    marks = _marks_by_pupil(ctx, {plan.pupil_id for plan, *_ in review_specs})
     for plan, number, period_start, held_on, decision in review_specs:
-        figures = _figures(ctx, plan.pupil, period_start, held_on)
+        figures = _figures(ctx, plan, period_start, held_on, marks, with_behaviour=plan.keyworker_id == named.pk)
         review_rows.append(
             PlanReview(
                 plan=plan,
@@ -297,6 +301,8 @@ def seed(ctx: DemoContext) -> None:
     _reintegrations(ctx, rng, keyworkers, named)
     entries += _interventions(ctx, rng, owners, named, aware)
     _placements(ctx, rng, named, aware)
+    _questionnaires(ctx, rng, named)
+    _appointments(ctx, rng, named)
     Entry.objects.bulk_create(entries, batch_size=500)
     ctx.say(
         f"{len(plans)} support plans ({len(versions)} versions, {len(review_rows)} reviews), "
@@ -327,12 +333,40 @@ def _version(plan: SupportPlan, number: int, day: dt.date, rng: Any, reason: str
     )
 
 
-def _figures(ctx: DemoContext, pupil: Any, start: dt.date, end: dt.date) -> tuple[int, int, int, dict[str, Any]]:
+def _marks_by_pupil(ctx: DemoContext, pupil_ids: set[int]) -> dict[int, list[tuple[dt.date, str]]]:
+    """Every mark of these pupils, read once (the reviews' figures are counted from memory)."""
+    from apps.attendance.selectors import on_roll_marks
+
+    result: dict[int, list[tuple[dt.date, str]]] = {pid: [] for pid in pupil_ids}
+    rows = on_roll_marks(ctx.school, ctx.history_start, ctx.today).filter(pupil_id__in=list(pupil_ids))
+    for pid, day, code in rows.values_list("pupil_id", "date", "code").iterator(chunk_size=5000):
+        result[pid].append((day, code))
+    return result
+
+
+def _figures(
+    ctx: DemoContext,
+    plan: SupportPlan,
+    start: dt.date,
+    end: dt.date,
+    marks: dict[int, list[tuple[dt.date, str]]],
+    *,
+    with_behaviour: bool,
+) -> tuple[int, int, int, dict[str, Any]]:
+    """The figures a review copies in: attendance counted as domain §1.3 (the attendance module's
+    code sets), behaviour from the behaviour module for the named keyworker's reviews only (the
+    rest keep the seed fast)."""
+    from apps.attendance.statutory import summarise_codes
+
     from . import selectors
 
-    figures = selectors.period_figures(ctx.school, pupil, start, end)
-    a = figures.attendance
-    return a.possible_sessions, a.present, a.unauthorised_absence, figures.behaviour or {}
+    summary = summarise_codes(code for day, code in marks.get(plan.pupil_id, []) if start <= day <= end)
+    behaviour: dict[str, Any] = {}
+    if with_behaviour:
+        totals = selectors.behaviour_totals(ctx.school, [plan.pupil_id], start, end)
+        if totals is not None:
+            behaviour = selectors.behaviour_figures(totals.get(plan.pupil_id))
+    return summary.possible_sessions, summary.present, summary.unauthorised_absence, behaviour
 
 
 def _reintegrations(ctx: DemoContext, rng: Any, keyworkers: list[Any], named: Any) -> None:
@@ -558,3 +592,103 @@ def _placements(ctx: DemoContext, rng: Any, named: Any, aware: Any) -> None:
                 reason=f"Reported by {provider.name}",
                 calendar=ctx.calendar,
             )
+
+
+WELLBEING = [
+    "I feel safe at school",
+    "I have a friend I can talk to",
+    "I know which adult to go to if I am worried",
+    "I enjoy coming to school",
+]
+
+
+def _questionnaires(ctx: DemoContext, rng: Any, named: Any) -> None:
+    """A named wellbeing check answered by pupils on plans, and an anonymous whole-school survey."""
+    from .models import Answer, Question, Questionnaire, QuestionnaireResponse
+
+    school, today = ctx.school, ctx.today
+    made = []
+    for title, anonymous in (("Wellbeing check", False), ("Whole-school wellbeing survey", True)):
+        questionnaire = Questionnaire.objects.create(
+            school=school,
+            title=title,
+            introduction="There are no right or wrong answers. Choose 1 for not at all, 5 for very much.",
+            anonymous=anonymous,
+            created_by=named,
+        )
+        questions = Question.objects.bulk_create(
+            [Question(questionnaire=questionnaire, order=i, text=t) for i, t in enumerate(WELLBEING, start=1)]
+            + [Question(questionnaire=questionnaire, order=9, text="Anything else you want to tell us?", kind="text")]
+        )
+        made.append((questionnaire, questions))
+    planned = list(
+        {p.pupil_id: p.pupil for p in SupportPlan.objects.filter(school=school).select_related("pupil")}.values()
+    )
+    on_roll = [p for p in ctx.pupils if p.is_on_roll(today)]
+    responses: list[QuestionnaireResponse] = []
+    ratings: list[list[int | None]] = []
+    for (questionnaire, _questions), pupils in (
+        (made[0], planned[:40]),
+        (made[1], rng.sample(on_roll, min(150, len(on_roll)))),
+    ):
+        for pupil in pupils:
+            scores: list[int | None] = [rng.choice([2, 3, 3, 4, 4, 5]) for _ in WELLBEING] + [None]
+            responses.append(
+                QuestionnaireResponse(
+                    questionnaire=questionnaire,
+                    pupil=None if questionnaire.anonymous else pupil,
+                    submitted_at=timezone.make_aware(
+                        dt.datetime.combine(today - dt.timedelta(days=rng.randrange(1, 60)), dt.time(10, 15))
+                    ),
+                    total_score=statutory.questionnaire_score(scores),
+                )
+            )
+            ratings.append(scores)
+    responses = QuestionnaireResponse.objects.bulk_create(responses, batch_size=500)
+    question_sets = {q.pk: qs for q, qs in made}
+    Answer.objects.bulk_create(
+        (
+            Answer(response=r, question=q, rating=score, text="" if score else rng.choice(["", "", "Lunch is noisy."]))
+            for r, scores in zip(responses, ratings, strict=True)
+            for q, score in zip(question_sets[r.questionnaire_id], scores, strict=True)
+        ),
+        batch_size=1000,
+    )
+
+
+def _appointments(ctx: DemoContext, rng: Any, named: Any) -> None:
+    """Careers adviser days this term: most of Year 11 seen, some of Year 10, and free slots ahead."""
+    from .models import Appointment
+
+    school, today = ctx.school, ctx.today
+    pupils = [p for p in ctx.pupils if p.is_on_roll(today) and p.year_group.number in (10, 11)]
+    rng.shuffle(pupils)
+    seen = [p for p in pupils if rng.random() < (0.6 if p.year_group.number == 11 else 0.2)]
+    rows = []
+    day = today - dt.timedelta(days=60)
+    slot = 0
+    while slot < len(seen) + 12:
+        day += dt.timedelta(days=1)
+        if day.weekday() != 2 or not ctx.calendar.is_school_day(day):
+            if day > today + dt.timedelta(days=60):
+                break
+            continue
+        for i in range(8):
+            starts = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)) + dt.timedelta(minutes=30 * i))
+            pupil = seen[slot] if slot < len(seen) and day < today else None
+            rows.append(
+                Appointment(
+                    school=school,
+                    adviser="Ms Okafor (careers adviser)",
+                    starts_at=starts,
+                    location="Careers office",
+                    pupil=pupil,
+                    preparation="Completed the careers questionnaire." if pupil else "",
+                    outcome="Discussed college courses and apprenticeships; action plan emailed." if pupil else "",
+                    attended=True if pupil else None,
+                    booked_by=named if pupil else None,
+                )
+            )
+            if pupil is not None or day >= today:
+                slot += 1
+    Appointment.objects.bulk_create(rows, batch_size=500)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from .models import (
+    AppointmentKind,
     InterventionCategory,
     Need,
     PlanKind,
@@ -245,7 +246,9 @@ class GroupForm(forms.Form):
 
 
 class AddMemberForm(forms.Form):
-    pupil: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="Pupil", queryset=None)
+    pupils: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label="Pupils (choose one or several)", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
     need = forms.ChoiceField(label="Main need", choices=Need.choices)
     joined_on = date_field("Joined on")
     entry_score = forms.IntegerField(label="Questionnaire score at entry", required=False, min_value=0, max_value=999)
@@ -253,7 +256,7 @@ class AddMemberForm(forms.Form):
 
     def __init__(self, *args: Any, pupils: Any, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+        self.fields["pupils"].queryset = pupils  # type: ignore[attr-defined]
 
 
 class RegisterForm(forms.Form):
@@ -442,3 +445,33 @@ class AnswerForm(forms.Form):
             q.pk: (d.get(f"q_{q.pk}"), "") if q.kind == "rating" else (None, d.get(f"q_{q.pk}", ""))
             for q in self.questions
         }
+
+
+class SlotsForm(forms.Form):
+    kind = forms.ChoiceField(label="With", choices=AppointmentKind.choices)
+    adviser = forms.CharField(label="Adviser's name", max_length=120)
+    day = date_field("Date")
+    first_time = forms.TimeField(label="First slot starts at", widget=forms.TimeInput(attrs={"type": "time"}))
+    count = forms.IntegerField(label="Number of slots", min_value=1, max_value=20, initial=6)
+    minutes = forms.IntegerField(label="Minutes each", min_value=5, max_value=120, initial=30)
+    location = forms.CharField(max_length=120, required=False)
+
+
+class BookForm(forms.Form):
+    pupil: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="Pupil", queryset=None)
+    attendees = forms.CharField(label="Who else attends", max_length=200, required=False)
+    preparation = text("Preparation notes")
+
+    def __init__(self, *args: Any, pupils: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["pupil"].queryset = pupils  # type: ignore[attr-defined]
+
+
+class OutcomeForm(forms.Form):
+    attended = forms.TypedChoiceField(
+        label="Did the pupil attend?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    outcome = text("Outcome and next steps", required=True)

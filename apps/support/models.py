@@ -494,3 +494,39 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {self.rating or self.text[:30]}"
+
+
+# Careers and visiting professionals -----------------------------------------------------------
+
+
+class AppointmentKind(models.TextChoices):
+    CAREERS = "careers", "Careers adviser"
+    OTHER = "other", "Other visiting professional"
+
+
+class Appointment(SchoolScopedModel):
+    """A bookable slot with a careers adviser or another visiting professional. A slot with no
+    pupil is free."""
+
+    kind = models.CharField(max_length=20, choices=AppointmentKind.choices, default=AppointmentKind.CAREERS)
+    adviser = models.CharField(max_length=120)
+    starts_at = models.DateTimeField()
+    minutes = models.PositiveSmallIntegerField(default=30)
+    location = models.CharField(max_length=120, blank=True)
+    pupil = models.ForeignKey(
+        "people.Pupil", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    attendees = models.CharField(max_length=200, blank=True, help_text="Who else attends (e.g. a parent).")
+    preparation = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    attended = models.BooleanField(null=True, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["school", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%d/%m/%Y %H:%M}"

@@ -210,7 +210,7 @@ BEHAVIOUR_FIELDS = (
 )
 
 
-def _behaviour_dict(value: Any) -> dict[str, Any]:
+def behaviour_figures(value: Any) -> dict[str, Any]:
     """The totals as JSON-safe numbers (suspension days may be a Decimal: half days)."""
     result: dict[str, Any] = {}
     for name in BEHAVIOUR_FIELDS:
@@ -225,7 +225,7 @@ def period_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> 
     totals = behaviour_totals(school, [pupil.pk], start, end)
     behaviour = None
     if totals is not None:
-        behaviour = _behaviour_dict(totals.get(pupil.pk))
+        behaviour = behaviour_figures(totals.get(pupil.pk))
     return Figures(start, end, summary, behaviour)
 
 
@@ -526,8 +526,8 @@ def intervention_impact(intervention: Intervention, today: dt.date) -> Intervent
             figures[m.pk] = (
                 att_before[m.pupil_id],
                 att_during[m.pupil_id],
-                None if beh_before is None else _behaviour_dict(beh_before.get(m.pupil_id))["negative_points"],
-                None if beh_during is None else _behaviour_dict(beh_during.get(m.pupil_id))["negative_points"],
+                None if beh_before is None else behaviour_figures(beh_before.get(m.pupil_id))["negative_points"],
+                None if beh_during is None else behaviour_figures(beh_during.get(m.pupil_id))["negative_points"],
             )
     rows = []
     for m in members:
@@ -740,3 +740,62 @@ def models_sum(field_name: str) -> Any:
 
 def pupil_responses(pupil: Any) -> list[Any]:
     return list(pupil.questionnaire_responses.select_related("questionnaire").order_by("-submitted_at")[:10])
+
+
+# Careers appointments ------------------------------------------------------------------------------
+
+
+def appointments(school: School, viewer: Any, start: dt.date) -> list[Any]:
+    """Slots from `start` on; a booked slot for a pupil the viewer may not see shows as booked
+    without the name (the template hides it)."""
+    from .models import Appointment
+
+    rows = list(
+        Appointment.objects.filter(school=school, starts_at__date__gte=start)
+        .select_related("pupil", "pupil__form")
+        .order_by("starts_at")[:200]
+    )
+    condition = pupil_visibility(school, viewer)
+    if condition is not None:
+        seen = set(_pupil_ids(school, condition).values_list("pk", flat=True))
+        for row in rows:
+            row.hidden = row.pupil_id is not None and row.pupil_id not in seen  # type: ignore[attr-defined]
+    return rows
+
+
+def get_appointment(school: School, viewer: Any, appointment_id: int) -> Any:
+    from .models import Appointment
+
+    found = Appointment.objects.filter(school=school, pk=appointment_id).select_related("pupil").first()
+    if found is None or (found.pupil is not None and not _sees(school, viewer, found.pupil.pk)):
+        audit.record(viewer, Verb.DENIED, ("support.appointment", appointment_id), school=school, reason="support")
+        raise Http404("No such appointment.")
+    return found
+
+
+def _sees(school: School, viewer: Any, pupil_id: int) -> bool:
+    condition = pupil_visibility(school, viewer)
+    return condition is None or _pupil_ids(school, condition).filter(pk=pupil_id).exists()
+
+
+def pupils_without_careers_appointment(school: School, viewer: Any, today: dt.date) -> list[Any]:
+    """Pupils in Years 10 and 11, on roll today, with no careers appointment this school year."""
+    from apps.core.calendar import academic_year_bounds
+    from apps.people.selectors import visible_pupils
+
+    from .models import Appointment, AppointmentKind
+
+    start, end = academic_year_bounds(today)
+    had = Appointment.objects.filter(
+        school=school,
+        kind=AppointmentKind.CAREERS,
+        pupil__isnull=False,
+        starts_at__date__gte=start,
+        starts_at__date__lte=end,
+    ).values("pupil_id")
+    return list(
+        visible_pupils(school, viewer, on_roll_on=today)
+        .filter(year_group__number__in=[10, 11])
+        .exclude(pk__in=had)
+        .order_by("year_group__number", "legal_surname", "legal_forename")
+    )

@@ -467,6 +467,34 @@ def add_member(
     return member
 
 
+def add_members(
+    actor: Any,
+    *,
+    group: InterventionGroup,
+    pupils: Sequence[Any],
+    joined_on: dt.date,
+    need: str,
+    entry_score: int | None = None,
+    entry_rating: int | None = None,
+) -> list[GroupMember]:
+    """Add several pupils at once (from a list or a filter): all of them or none."""
+    if not pupils:
+        raise ValidationError("Choose at least one pupil.")
+    with transaction.atomic():
+        return [
+            add_member(
+                actor,
+                group=group,
+                pupil=pupil,
+                joined_on=joined_on,
+                need=need,
+                entry_score=entry_score,
+                entry_rating=entry_rating,
+            )
+            for pupil in pupils
+        ]
+
+
 def end_membership(
     actor: Any, *, member: GroupMember, left_on: dt.date, exit_score: int | None = None, exit_rating: int | None = None
 ) -> GroupMember:
@@ -857,3 +885,69 @@ def submit_response(*, token: str, answers: dict[int, tuple[int | None, str]]) -
             None, Verb.CREATE, response, school=invite.questionnaire.school, reason="support.questionnaire_link"
         )
     return response
+
+
+# Careers appointments ---------------------------------------------------------------------------
+
+
+def add_appointment_slots(
+    actor: Any, *, school: Any, adviser: str, kind: str, first_at: dt.datetime, count: int, minutes: int, location: str
+) -> list[Any]:
+    """`count` back-to-back slots of `minutes` from `first_at`."""
+    from .models import Appointment
+
+    if not selectors.is_support_team(actor, school):
+        raise _deny(actor, ("support.appointment", 0), pupil=None, reason="support.add_slots", message="")
+    if not 1 <= count <= 20 or not 5 <= minutes <= 120:
+        raise ValidationError("Make between 1 and 20 slots of 5 to 120 minutes.")
+    with transaction.atomic():
+        slots = Appointment.objects.bulk_create(
+            Appointment(
+                school=school,
+                kind=kind,
+                adviser=adviser.strip()[:120],
+                starts_at=first_at + dt.timedelta(minutes=minutes * i),
+                minutes=minutes,
+                location=location[:120],
+            )
+            for i in range(count)
+        )
+        audit.record(actor, Verb.CREATE, ("support.appointment", slots[0].pk), school=school, reason=f"slots:{count}")
+    return slots
+
+
+def book_appointment(actor: Any, *, appointment: Any, pupil: Any, attendees: str = "", preparation: str = "") -> Any:
+    _require_pupil(actor, pupil, "support.book_appointment")
+    if pupil.school_id != appointment.school_id:
+        raise PermissionDenied("That pupil is not at this school.")
+    if appointment.pupil_id is not None:
+        raise ValidationError("That slot is already booked.")
+    when = timezone.localtime(appointment.starts_at)
+    with transaction.atomic():
+        appointment.pupil = pupil
+        appointment.attendees = attendees[:200]
+        appointment.preparation = preparation
+        appointment.booked_by = actor
+        appointment.save(update_fields=["pupil", "attendees", "preparation", "booked_by", "updated_at"])
+        chronology.add_entry(
+            pupil=pupil,
+            kind=Kind.SUPPORT,
+            title=f"{appointment.get_kind_display()} appointment booked for {when:%d/%m/%Y %H:%M}",
+            author=actor,
+            source=appointment,
+            confidentiality=Confidentiality.PASTORAL,
+        )
+        audit.record(actor, Verb.UPDATE, appointment, pupil=pupil, reason="support.book_appointment")
+    return appointment
+
+
+def record_appointment_outcome(actor: Any, *, appointment: Any, attended: bool, outcome: str) -> Any:
+    if appointment.pupil is None:
+        raise ValidationError("Book a pupil into the slot first.")
+    _require_pupil(actor, appointment.pupil, "support.appointment_outcome")
+    with transaction.atomic():
+        appointment.attended = attended
+        appointment.outcome = outcome
+        appointment.save(update_fields=["attended", "outcome", "updated_at"])
+        audit.record(actor, Verb.UPDATE, appointment, pupil=appointment.pupil, reason="support.appointment_outcome")
+    return appointment

@@ -27,4 +27,6 @@ urlpatterns = [
     path("questionnaires/", views.questionnaires, name="questionnaires"),
     path("questionnaires/<int:questionnaire_id>/", views.questionnaire, name="questionnaire"),
     path("q/<str:token>/", views.answer, name="answer"),
+    path("appointments/", views.appointments, name="appointments"),
+    path("appointments/<int:appointment_id>/", views.appointment, name="appointment"),
 ]

@@ -361,9 +361,11 @@ def group(request: HearthRequest, group_id: int) -> HttpResponse:
     )
     form = forms.AddMemberForm(request.POST or None, pupils=pupils, initial={"joined_on": _today()})
     if request.method == "POST" and form.is_valid():
-        member = _attempt(form, lambda: services.add_member(request.user, group=found, **form.cleaned_data))
-        if member is not None:
-            messages.success(request, f"{member.pupil.full_name} added to the group.")
+        data = form.cleaned_data
+        data["pupils"] = list(data["pupils"])
+        added = _attempt(form, lambda: services.add_members(request.user, group=found, **data))
+        if added is not None:
+            messages.success(request, f"{len(added)} pupil{'s' if len(added) != 1 else ''} added to the group.")
             return redirect("support:group", group_id=found.pk)
     return render(
         request,
@@ -635,5 +637,71 @@ def answer(request: Any, token: str) -> HttpResponse:
             )
     response = render(request, "support/answer.html", {"questionnaire": invite.questionnaire, "form": form})
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # Same-origin: the token never leaks to another site, and the form post keeps its Origin.
+    response["Referrer-Policy"] = "same-origin"
     return response
+
+
+# Careers appointments ------------------------------------------------------------------------------
+
+
+@login_required
+@role_required(PASTORAL_TEAM)
+def appointments(request: HearthRequest) -> HttpResponse:
+    form = forms.SlotsForm(request.POST or None, initial={"day": _today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        first_at = timezone.make_aware(dt.datetime.combine(d["day"], d["first_time"]))
+        made = _attempt(
+            form,
+            lambda: services.add_appointment_slots(
+                request.user,
+                school=request.school,
+                adviser=d["adviser"],
+                kind=d["kind"],
+                first_at=first_at,
+                count=d["count"],
+                minutes=d["minutes"],
+                location=d.get("location", ""),
+            ),
+        )
+        if made is not None:
+            messages.success(request, f"{len(made)} slots added.")
+            return redirect("support:appointments")
+    return render(
+        request,
+        "support/appointments.html",
+        {
+            "slots": selectors.appointments(request.school, request.user, _today() - dt.timedelta(days=14)),
+            "without": selectors.pupils_without_careers_appointment(request.school, request.user, _today()),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@role_required(PASTORAL_TEAM)
+def appointment(request: HearthRequest, appointment_id: int) -> HttpResponse:
+    found = selectors.get_appointment(request.school, request.user, appointment_id)
+    pupils = people_selectors.visible_pupils(request.school, request.user, on_roll_on=_today()).order_by(
+        "year_group__number", "legal_surname"
+    )
+    action = request.POST.get("form", "")
+    book_form = forms.BookForm(request.POST if action == "book" else None, pupils=pupils, prefix="book")
+    outcome_form = forms.OutcomeForm(request.POST if action == "outcome" else None, prefix="outcome")
+    done: Any = None
+    if action == "book" and book_form.is_valid():
+        done = _attempt(
+            book_form, lambda: services.book_appointment(request.user, appointment=found, **book_form.cleaned_data)
+        )
+    elif action == "outcome" and outcome_form.is_valid():
+        done = _attempt(
+            outcome_form,
+            lambda: services.record_appointment_outcome(request.user, appointment=found, **outcome_form.cleaned_data),
+        )
+    if done is not None:
+        messages.success(request, "Saved.")
+        return redirect("support:appointment", appointment_id=found.pk)
+    return render(
+        request, "support/appointment.html", {"slot": found, "book_form": book_form, "outcome_form": outcome_form}
+    )

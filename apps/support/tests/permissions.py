@@ -89,6 +89,23 @@ def _token_kwargs(p: Any) -> dict[str, Any]:
     return {"token": token}
 
 
+def _slot_kwargs(p: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.support.models import Appointment
+
+    slot = Appointment.objects.create(
+        school=p.school,
+        adviser="Ms Careers",
+        starts_at=timezone.make_aware(dt.datetime(2026, 11, 26, 10, 0)),
+        pupil=p.pupil,
+        booked_by=p.pastoral,
+    )
+    return {"appointment_id": slot.pk}
+
+
 CASES = [
     Case("support:caseload", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
     Case("support:team", LEADS | OTHER_SCHOOL_TEAM),
@@ -121,4 +138,6 @@ CASES = [
     Case("support:questionnaire", PASTORAL_TEAM, kwargs=_questionnaire_kwargs),
     # The pupil's one-time link needs no sign-in: anyone holding a live link reaches that one page.
     Case("support:answer", SIGNED_IN | ANONYMOUS, kwargs=_token_kwargs),
+    Case("support:appointments", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
+    Case("support:appointment", PASTORAL_TEAM, kwargs=_slot_kwargs),
 ]

@@ -145,3 +145,19 @@ def test_home_panel_and_profile_section(personas, client_for):
     assert "Open a plan" in profile and plan.title in profile
     teacher_profile = client_for(personas.teacher).get(reverse("people:profile", args=[personas.pupil.pk]))
     assert plan.title not in teacher_profile.content.decode()
+
+
+def test_adding_several_pupils_to_a_group_is_all_or_nothing(personas, client_for):
+    group = make_group(school=personas.school, runner=personas.pastoral, intervention__school=personas.school)
+    group.intervention.capacity = 1
+    group.intervention.save()
+    url = reverse("support:group", args=[group.pk])
+    client = client_for(personas.pastoral)
+    data = {"pupils": [personas.pupil.pk, personas.sibling.pk], "need": "semh", "joined_on": "2026-09-15"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "The group is full" in response.content.decode()
+    assert not group.members.exists()
+    group.intervention.capacity = 4
+    group.intervention.save()
+    assert client.post(url, data).status_code == 302
+    assert group.members.count() == 2
