@@ -364,8 +364,7 @@ def _figures(
     behaviour: dict[str, Any] = {}
     if with_behaviour:
         totals = selectors.behaviour_totals(ctx.school, [plan.pupil_id], start, end)
-        if totals is not None:
-            behaviour = selectors.behaviour_figures(totals.get(plan.pupil_id))
+        behaviour = selectors.behaviour_figures(totals.get(plan.pupil_id))
     return summary.possible_sessions, summary.present, summary.unauthorised_absence, behaviour
 
 

@@ -22,6 +22,7 @@ from apps.attendance.selectors import attendance_summaries
 from apps.attendance.statutory import AttendanceSummary
 from apps.audit import services as audit
 from apps.audit.models import Verb
+from apps.behaviour import selectors as behaviour_selectors
 from apps.core.models import School
 from apps.people.selectors import pupil_visibility
 
@@ -191,13 +192,9 @@ class Figures:
         return statutory.percentage(self.attendance.present, self.attendance.possible_sessions)
 
 
-def behaviour_totals(school: School, pupil_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, Any] | None:
-    """Behaviour totals from the behaviour module, or None while it does not offer them."""
-    try:
-        from apps.behaviour.selectors import behaviour_totals as totals  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        return None
-    return dict(totals(school=school, pupil_ids=list(pupil_ids), start=start, end=end))
+def behaviour_totals(school: School, pupil_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, Any]:
+    """Behaviour totals for the pupils over [start, end], from the behaviour module."""
+    return dict(behaviour_selectors.behaviour_totals(school=school, pupil_ids=list(pupil_ids), start=start, end=end))
 
 
 BEHAVIOUR_FIELDS = (
@@ -223,10 +220,7 @@ def period_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> 
     """Attendance and behaviour for one pupil over a review period."""
     summary = attendance_summaries(school, [pupil.pk], start, end)[pupil.pk]
     totals = behaviour_totals(school, [pupil.pk], start, end)
-    behaviour = None
-    if totals is not None:
-        behaviour = behaviour_figures(totals.get(pupil.pk))
-    return Figures(start, end, summary, behaviour)
+    return Figures(start, end, summary, behaviour_figures(totals.get(pupil.pk)))
 
 
 def pupil_plans(school: School, viewer: Any, pupil: Any) -> list[SupportPlan]:
@@ -475,7 +469,6 @@ class InterventionImpact:
     mean_attendance_during: Decimal | None = None
     mean_rating_before: Decimal | None = None
     mean_rating_after: Decimal | None = None
-    behaviour_known: bool = False
 
 
 def _mean(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -514,20 +507,18 @@ def intervention_impact(intervention: Intervention, today: dt.date) -> Intervent
         before, during = statutory.impact_windows(m.joined_on, min(m.left_on or today, today))
         windows[(before.start, before.end, during.start, during.end)].append(m)
     figures: dict[int, tuple[Any, Any, Any, Any]] = {}
-    behaviour_known = False
     for (b_start, b_end, d_start, d_end), group in windows.items():
         ids = [m.pupil_id for m in group]
         att_before = attendance_summaries(school, ids, b_start, b_end)
         att_during = attendance_summaries(school, ids, d_start, d_end)
         beh_before = behaviour_totals(school, ids, b_start, b_end)
         beh_during = behaviour_totals(school, ids, d_start, d_end)
-        behaviour_known = behaviour_known or beh_before is not None
         for m in group:
             figures[m.pk] = (
                 att_before[m.pupil_id],
                 att_during[m.pupil_id],
-                None if beh_before is None else behaviour_figures(beh_before.get(m.pupil_id))["negative_points"],
-                None if beh_during is None else behaviour_figures(beh_during.get(m.pupil_id))["negative_points"],
+                behaviour_figures(beh_before.get(m.pupil_id))["negative_points"],
+                behaviour_figures(beh_during.get(m.pupil_id))["negative_points"],
             )
     rows = []
     for m in members:
@@ -556,7 +547,6 @@ def intervention_impact(intervention: Intervention, today: dt.date) -> Intervent
         mean_attendance_during=_mean(r.during_attendance for r in rows),
         mean_rating_before=statutory.mean_rating(m.entry_rating for m in members if m.entry_rating is not None),
         mean_rating_after=statutory.mean_rating(m.exit_rating for m in members if m.exit_rating is not None),
-        behaviour_known=behaviour_known,
     )
 
 

@@ -312,7 +312,6 @@ def test_intervention_impact_hand_worked(personas, behaviour):
     assert row.helped  # attendance up, behaviour the same
     assert (impact.members, impact.helped) == (1, 1)
     assert impact.cost_total == Decimal("40.00") and impact.cost_per_helped == Decimal("40.00")
-    assert impact.behaviour_known
 
 
 def test_provision_map_totals_by_year_and_need(personas):
