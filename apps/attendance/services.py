@@ -885,3 +885,54 @@ def decide_leave(actor: Any, *, leave: Any, grant: bool, reason: str, on: dt.dat
         return leave
 
     return with_retry(work)
+
+
+# Partial and unexpected closures in bulk (domain §1.2: Y1–Y7) ------------------------------------
+
+#: Codes applied to many pupils at once. `#` (planned whole-school closure) is not here: a planned
+#: closure is a calendar closure, and its sessions are not school sessions at all.
+BULK_CODES = frozenset({"Y1", "Y2", "Y3", "Y4", "Y6", "Y7"})
+
+
+def apply_closure_code(
+    actor: Any,
+    *,
+    school: School,
+    day: dt.date,
+    sessions: Sequence[str],
+    code: str,
+    reason: str,
+    year_numbers: Iterable[int] = (),
+) -> MarkWriteResult:
+    """Record an unavoidable-cause code (e.g. `Y3` part of the premises closed, `Y2` widespread
+    travel disruption, `Y4` the whole site unexpectedly closed) for every pupil on roll, or those in
+    the given years, in one set-based write; marks already held are amended with `reason` (domain
+    §1.2: these sessions are not possible sessions)."""
+    from apps.people.models import Pupil
+
+    if not may_manage(actor, school):
+        audit.record(actor, Verb.DENIED, school, school=school, reason="attendance.apply_closure_code")
+        raise PermissionDenied("Only the attendance office can apply a closure code.")
+    if code not in BULK_CODES:
+        raise ValidationError(f"{code} cannot be applied in bulk: use one of {', '.join(sorted(BULK_CODES))}.")
+    if not reason.strip():
+        raise ValidationError("Give the reason (for example the heating failure in the science block).")
+    calendar = SchoolCalendar.for_school(school)
+    held = calendar.sessions_on(day)
+    wanted = [s for s in sessions if s in ("AM", "PM")]
+    if not wanted or any(s not in held for s in wanted):
+        raise ValidationError(f"{day:%d/%m/%Y} {'/'.join(sessions) or '?'} is not a school session.")
+    pupils = Pupil.objects.filter(school=school, admission_date__lte=day).exclude(leaving_date__lt=day)
+    years = list(year_numbers)
+    if years:
+        pupils = pupils.filter(year_group__number__in=years)
+    rows = [MarkRow(pid, day, s, code) for pid in pupils.values_list("pk", flat=True) for s in wanted]
+
+    def work() -> MarkWriteResult:
+        result = apply_marks(school, rows, actor=actor, source=Source.CLOSURE, reason=reason)
+        audit.record(
+            actor, Verb.UPDATE, school, school=school, reason=f"attendance.closure:{code}:{day:%Y%m%d}:{len(rows)}"
+        )
+        return result
+
+    return with_retry(work)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("measures/", views.measures, name="measures"),
     path("penalties/", views.penalties, name="penalties"),
     path("leave/", views.leave, name="leave"),
+    path("closures/", views.closure, name="closure"),
     path("leave/<int:leave_id>/decision/", views.leave_decide, name="leave_decide"),
     path("pupils/<int:pupil_id>/leave/", views.leave_new, name="leave_new"),
     path("long-absence/", views.long_absence, name="long_absence"),

@@ -573,3 +573,33 @@ def leave_decide(request: HearthRequest, leave_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Leave {found.get_status_display().lower()}.")
     return redirect("attendance:leave")
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def closure(request: HearthRequest) -> HttpResponse:
+    """Apply a Y code (partial or unexpected closure, travel disruption) to many pupils at once."""
+    day = parse_day(request.POST.get("date") or request.GET.get("date"))
+    if request.method == "POST":
+        try:
+            result = services.apply_closure_code(
+                request.user,
+                school=request.school,
+                day=day,
+                sessions=request.POST.getlist("session"),
+                code=request.POST.get("code", ""),
+                reason=request.POST.get("reason", "")[:300],
+                year_numbers=[int(y) for y in request.POST.getlist("year") if y.isdigit()],
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Recorded for {result.created + result.amended + result.unchanged} sessions.")
+            return redirect(f"{reverse('attendance:closure')}?date={day:%Y-%m-%d}")
+    codes = [statutory.CODES[c] for c in sorted(services.BULK_CODES)]
+    return render(
+        request,
+        "attendance/closure.html",
+        {"day": day, "codes": codes, "year_groups": people_selectors.year_groups(request.school)},
+    )

@@ -183,4 +183,12 @@ CASES = [
         method="POST",
         data=lambda p: {"decision": "refuse", "reason": "Not exceptional"},
     ),
+    Case("attendance:closure", ATTENDANCE_TEAM | {"other_school_dsl"}),
+    Case(
+        "attendance:closure",
+        ATTENDANCE_TEAM | {"other_school_dsl"},  # applies to their own school's pupils
+        method="POST",
+        data=lambda p: {"date": DAY, "session": ["AM"], "code": "Y3", "reason": "Boiler failure", "year": ["9"]},
+        note="apply",
+    ),
 ]
