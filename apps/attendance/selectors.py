@@ -168,6 +168,8 @@ def get_register_form(school: School, viewer: Any, form_id: int) -> Form:
 class RegisterRow:
     pupil: Pupil
     mark: Mark | None
+    part_time: Any = None  # the part-time timetable running that day, if any
+    suggested: str = ""  # the code the page pre-fills when unmarked ("C2" for a missed part-time session)
 
     @property
     def elsewhere(self) -> bool:
@@ -182,8 +184,15 @@ def register_rows(form: Form, day: dt.date, session: str) -> list[RegisterRow]:
         .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
         .order_by("legal_surname", "legal_forename")
     )
-    marks = {m.pupil_id: m for m in marks_for(form.school, [p.pk for p in pupils], day, session)}
-    return [RegisterRow(p, marks.get(p.pk)) for p in pupils]
+    ids = [p.pk for p in pupils]
+    marks = {m.pupil_id: m for m in marks_for(form.school, ids, day, session)}
+    part_time = part_time_on(form.school, ids, day)
+    rows = []
+    for p in pupils:
+        timetable = part_time.get(p.pk)
+        missed = timetable is not None and not timetable.attends(day, session)
+        rows.append(RegisterRow(p, marks.get(p.pk), timetable, "C2" if missed else statutory.present_code(session)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -648,4 +657,55 @@ def get_leave(school: School, viewer: Any, leave_id: int) -> Any:
     if found is None:
         audit.record(viewer, Verb.DENIED, ("attendance.leaverequest", leave_id), school=school, reason="attendance")
         raise Http404("No such request.")
+    return found
+
+
+# Part-time timetables (domain §1.8) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartTimeRow:
+    timetable: Any
+    review_overdue: bool
+    past_end: bool
+
+
+def part_time_timetables(school: School, today: dt.date, *, active_only: bool = True) -> list[PartTimeRow]:
+    """Part-time timetables with their flags: a review overdue, or the planned end passed while the
+    timetable is still running (domain §1.8: shortest time, a time limit, regular review). Also the
+    list for the local authority."""
+    from .models import PartTimeTimetable
+
+    qs = PartTimeTimetable.objects.filter(school=school).select_related("pupil", "pupil__form")
+    if active_only:
+        qs = qs.filter(ended_on__isnull=True)
+    return [
+        PartTimeRow(t, t.ended_on is None and t.next_review < today, t.ended_on is None and t.planned_end_date < today)
+        for t in qs.order_by("planned_end_date", "id")
+    ]
+
+
+def part_time_on(school: School, pupil_ids: Iterable[int], day: dt.date) -> dict[int, Any]:
+    """The part-time timetable running on `day` for each of the pupils that have one."""
+    from .models import PartTimeTimetable
+
+    found = PartTimeTimetable.objects.filter(school=school, pupil_id__in=list(pupil_ids), start_date__lte=day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+    )
+    return {t.pupil_id: t for t in found}
+
+
+def get_part_time(school: School, viewer: Any, timetable_id: int) -> Any:
+    from .models import PartTimeTimetable
+
+    found = (
+        PartTimeTimetable.objects.filter(school=school, pk=timetable_id)
+        .select_related("pupil", "pupil__school")
+        .first()
+    )
+    if found is None:
+        audit.record(
+            viewer, Verb.DENIED, ("attendance.parttimetimetable", timetable_id), school=school, reason="attendance"
+        )
+        raise Http404("No such timetable.")
     return found

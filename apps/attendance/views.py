@@ -27,6 +27,7 @@ from .forms import (
     ContactForm,
     LadderStepForm,
     LeaveRequestForm,
+    PartTimeForm,
     PenaltyDecisionForm,
     PenaltyNoticeForm,
     parse_day,
@@ -603,3 +604,73 @@ def closure(request: HearthRequest) -> HttpResponse:
         "attendance/closure.html",
         {"day": day, "codes": codes, "year_groups": people_selectors.year_groups(request.school)},
     )
+
+
+# Part-time timetables (domain §1.8) --------------------------------------------------------------
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def part_time(request: HearthRequest) -> HttpResponse:
+    """Running part-time timetables with overdue reviews and passed end dates flagged; the LA list."""
+    today = timezone.localdate()
+    rows = selectors.part_time_timetables(request.school, today, active_only=request.GET.get("all") != "1")
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            "part-time-timetables.csv",
+            ["upn", "name", "start", "planned_end", "sessions_attended", "reason", "parent_agreed", "la_notified"],
+            [
+                [
+                    r.timetable.pupil.upn,
+                    r.timetable.pupil.full_name,
+                    f"{r.timetable.start_date:%d/%m/%Y}",
+                    f"{r.timetable.planned_end_date:%d/%m/%Y}",
+                    len(r.timetable.attended_sessions),
+                    r.timetable.reason,
+                    f"{r.timetable.parent_agreed_on:%d/%m/%Y}",
+                    f"{r.timetable.la_notified_on:%d/%m/%Y}" if r.timetable.la_notified_on else "",
+                ]
+                for r in rows
+            ],
+        )
+    return render(request, "attendance/part_time.html", {"rows": rows, "today": today})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def part_time_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = PartTimeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_part_time_timetable(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Part-time timetable started for {pupil.full_name}.")
+            return redirect("attendance:part_time")
+    return render(request, "attendance/part_time_new.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def part_time_review(request: HearthRequest, timetable_id: int) -> HttpResponse:
+    timetable = selectors.get_part_time(request.school, request.user, timetable_id)
+    if request.method == "POST":
+        next_text = request.POST.get("next_review", "")
+        try:
+            services.review_part_time_timetable(
+                request.user,
+                timetable=timetable,
+                held_on=parse_day(request.POST.get("held_on")),
+                outcome=request.POST.get("outcome", "")[:500],
+                next_review=parse_day(next_text) if next_text else None,
+                end=request.POST.get("end") == "1",
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, "Review recorded.")
+    return redirect("attendance:part_time")
