@@ -284,6 +284,21 @@ def pupil_attendance(
     }
     if term is not None:
         summaries["This half-term"] = attendance_summaries(school, [pupil.pk], term.start_date, today)[pupil.pk]
+    # Trend: the last 4 and 8 weeks against the pupil's own rate earlier in the year.
+    for weeks in (4, 8):
+        summaries[f"Last {weeks} weeks"] = attendance_summaries(
+            school, [pupil.pk], today - dt.timedelta(weeks=weeks), today
+        )[pupil.pk]
+    earlier_end = today - dt.timedelta(weeks=8, days=1)
+    if earlier_end >= year_from:
+        summaries["Earlier this year"] = attendance_summaries(school, [pupil.pk], year_from, earlier_end)[pupil.pk]
+    lates = dict(
+        on_roll_marks(school, year_from, today)
+        .filter(pupil=pupil, code__in=statutory.LATE_CODES)
+        .values("code")
+        .annotate(n=Count("pk"))
+        .values_list("code", "n")
+    )
     cal_end = min(end, today)
     cal_start = max(start, cal_end - dt.timedelta(weeks=12))
     return {
@@ -291,6 +306,7 @@ def pupil_attendance(
         "start": start,
         "end": end,
         "weeks": session_calendar(school, pupil, cal_start, cal_end),
+        "lates": {"before_close": lates.get("L", 0), "after_close": lates.get("U", 0)},
         "history": mark_history(school, pupil, year_from - dt.timedelta(days=365), today)[:50],
     }
 
