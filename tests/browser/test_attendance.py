@@ -66,3 +66,12 @@ def test_the_attendance_officers_pages_are_accessible(page: Page, live_server, p
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert_accessible(page)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="Attendance today")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_tutors_home_page_links_to_their_register(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.form_tutor)
+    expect(page.get_by_role("heading", name="Your registers")).to_be_visible()
+    assert_accessible(page)
