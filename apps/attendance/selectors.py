@@ -7,7 +7,7 @@ call it with a school, pupil ids and a date range.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, cast
@@ -311,6 +311,19 @@ def pupil_attendance(
     }
 
 
+def _only_visible(school: School, viewer: Any, rows: list[Any], pupil_id: Callable[[Any], int]) -> list[Any]:
+    """Keep the rows about pupils `viewer` may see (a head of year: their years). None: all."""
+    from apps.people.selectors import pupil_visibility
+
+    if viewer is None:
+        return rows
+    condition = pupil_visibility(school, viewer)
+    if condition is None:
+        return rows
+    ids = set(Pupil.objects.filter(school=school).filter(condition).values_list("pk", flat=True))
+    return [r for r in rows if pupil_id(r) in ids]
+
+
 # First-day response (issue 5; domain §1.5 stage 1, §1.2 on N) -----------------------------------
 
 
@@ -322,7 +335,7 @@ class FirstDayRow:
     contacts: list[ContactAttempt]
 
 
-def first_day_list(school: School, day: dt.date) -> list[FirstDayRow]:
+def first_day_list(school: School, day: dt.date, *, viewer: Any = None) -> list[FirstDayRow]:
     """Pupils marked `N` (no reason yet) on `day`, with their carers in contact-priority order
     (restrictions shown, so no one rings a carer they must not) and the calls logged so far."""
     marks = list(
@@ -344,7 +357,7 @@ def first_day_list(school: School, day: dt.date) -> list[FirstDayRow]:
         "carer", "recorded_by"
     ):
         rows[contact.pupil_id].contacts.append(contact)
-    return list(rows.values())
+    return _only_visible(school, viewer, list(rows.values()), lambda r: r.pupil.pk)
 
 
 @dataclass(frozen=True)
@@ -354,7 +367,9 @@ class OverdueN:
     sessions: int
 
 
-def overdue_n_marks(school: School, today: dt.date, *, calendar: SchoolCalendar | None = None) -> list[OverdueN]:
+def overdue_n_marks(
+    school: School, today: dt.date, *, calendar: SchoolCalendar | None = None, viewer: Any = None
+) -> list[OverdueN]:
     """Pupils with an `N` still unresolved after the school's limit in school days (a setting:
     the widely quoted 5 days is unconfirmed, domain §1.2). Looks back one year."""
     from .models import AttendanceSettings
@@ -375,7 +390,8 @@ def overdue_n_marks(school: School, today: dt.date, *, calendar: SchoolCalendar 
     )
     found = list(cast(Iterable[dict[str, Any]], rows))
     pupils = Pupil.objects.select_related("form").in_bulk([r["pupil_id"] for r in found])
-    return [OverdueN(pupils[r["pupil_id"]], r["first"], r["n"]) for r in found if r["pupil_id"] in pupils]
+    flagged = [OverdueN(pupils[r["pupil_id"]], r["first"], r["n"]) for r in found if r["pupil_id"] in pupils]
+    return _only_visible(school, viewer, flagged, lambda r: r.pupil.pk)
 
 
 # Measures: persistent and severe absence, group breakdowns (domain §1.3) -------------------------
@@ -520,7 +536,7 @@ class PenaltyRow:
     notices: int  # notices on record for the pupil (any parent), withdrawn ones included
 
 
-def penalty_overview(school: School, on: dt.date) -> list[PenaltyRow]:
+def penalty_overview(school: School, on: dt.date, *, viewer: Any = None) -> list[PenaltyRow]:
     """Pupils meeting the penalty-notice threshold on `on`, with the latest decision recorded for
     them in the current window (so a flag not yet considered stands out)."""
     from .models import PenaltyDecision, PenaltyNotice
@@ -543,7 +559,7 @@ def penalty_overview(school: School, on: dt.date) -> list[PenaltyRow]:
         if decision is not None and decision.considered_on < flag.window_start:
             decision = None  # decided for an earlier window: consider again
         rows.append(PenaltyRow(pupils[flag.pupil_id], flag, decision, notices.get(flag.pupil_id, 0)))
-    return rows
+    return _only_visible(school, viewer, rows, lambda r: r.pupil.pk)
 
 
 def pupil_ladder(school: School, pupil: Pupil) -> dict[str, Any]:
@@ -600,7 +616,9 @@ class LongAbsence:
     told: Any  # the LaNotification for this absence, or None
 
 
-def long_absences(school: School, today: dt.date, *, calendar: SchoolCalendar | None = None) -> list[LongAbsence]:
+def long_absences(
+    school: School, today: dt.date, *, calendar: SchoolCalendar | None = None, viewer: Any = None
+) -> list[LongAbsence]:
     """Pupils on roll with 10 or more consecutive school days of unauthorised absence (the latest
     run this school year) or 15 or more days (30 sessions) of illness this school year, with the
     date the LA was told (domain §1.7)."""
@@ -645,16 +663,16 @@ def long_absences(school: School, today: dt.date, *, calendar: SchoolCalendar | 
         first = marks.filter(pupil_id=pid, code="I").aggregate(first=Min("date"))["first"]
         rows.append(LongAbsence(pupils[pid], "illness", first, today, sessions // 2, told.get((pid, "illness"))))
     rows.sort(key=lambda r: (r.told is not None, r.pupil.legal_surname, r.pupil.legal_forename))
-    return rows
+    return _only_visible(school, viewer, rows, lambda r: r.pupil.pk)
 
 
 # Leave of absence (domain §1.4) ------------------------------------------------------------------
 
 
-def leave_requests(school: School, *, limit: int = 200) -> list[Any]:
+def leave_requests(school: School, *, limit: int = 200, viewer: Any = None) -> list[Any]:
     from .models import LeaveRequest
 
-    return list(
+    found = list(
         LeaveRequest.objects.filter(school=school)
         .select_related("pupil", "pupil__form", "carer", "decided_by")
         .order_by(
@@ -664,6 +682,7 @@ def leave_requests(school: School, *, limit: int = 200) -> list[Any]:
             "-id",
         )[:limit]
     )
+    return _only_visible(school, viewer, found, lambda r: r.pupil_id)
 
 
 def get_leave(school: School, viewer: Any, leave_id: int) -> Any:
@@ -686,7 +705,9 @@ class PartTimeRow:
     past_end: bool
 
 
-def part_time_timetables(school: School, today: dt.date, *, active_only: bool = True) -> list[PartTimeRow]:
+def part_time_timetables(
+    school: School, today: dt.date, *, active_only: bool = True, viewer: Any = None
+) -> list[PartTimeRow]:
     """Part-time timetables with their flags: a review overdue, or the planned end passed while the
     timetable is still running (domain §1.8: shortest time, a time limit, regular review). Also the
     list for the local authority."""
@@ -695,10 +716,11 @@ def part_time_timetables(school: School, today: dt.date, *, active_only: bool = 
     qs = PartTimeTimetable.objects.filter(school=school).select_related("pupil", "pupil__form")
     if active_only:
         qs = qs.filter(ended_on__isnull=True)
-    return [
+    rows = [
         PartTimeRow(t, t.ended_on is None and t.next_review < today, t.ended_on is None and t.planned_end_date < today)
         for t in qs.order_by("planned_end_date", "id")
     ]
+    return _only_visible(school, viewer, rows, lambda r: r.timetable.pupil_id)
 
 
 def part_time_on(school: School, pupil_ids: Iterable[int], day: dt.date) -> dict[int, Any]:

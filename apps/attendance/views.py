@@ -164,8 +164,8 @@ def pupil(request: HearthRequest, pupil_id: int) -> HttpResponse:
 def first_day(request: HearthRequest) -> HttpResponse:
     """The first-day calling list: pupils absent with no reason (N) today, carers in priority order."""
     day = parse_day(request.GET.get("date"))
-    rows = selectors.first_day_list(request.school, day)
-    overdue = selectors.overdue_n_marks(request.school, day)
+    rows = selectors.first_day_list(request.school, day, viewer=request.user)
+    overdue = selectors.overdue_n_marks(request.school, day, viewer=request.user)
     return render(
         request,
         "attendance/first_day.html",
@@ -326,7 +326,7 @@ def measures(request: HearthRequest) -> HttpResponse:
 def penalties(request: HearthRequest) -> HttpResponse:
     """Pupils meeting the national penalty-notice threshold on a date, and whether it was considered."""
     on = parse_day(request.GET.get("on"))
-    rows = selectors.penalty_overview(request.school, on)
+    rows = selectors.penalty_overview(request.school, on, viewer=request.user)
     return render(request, "attendance/penalties.html", {"rows": rows, "on": on})
 
 
@@ -500,7 +500,7 @@ def letter_pdf(request: HearthRequest, letter_id: int) -> HttpResponse:
 def long_absence(request: HearthRequest) -> HttpResponse:
     """Children absent from education: long unauthorised runs and long illness, and when the LA was told."""
     today = parse_day(request.GET.get("on"))
-    rows = selectors.long_absences(request.school, today)
+    rows = selectors.long_absences(request.school, today, viewer=request.user)
     return render(request, "attendance/long_absence.html", {"rows": rows, "today": today})
 
 
@@ -532,7 +532,7 @@ def la_notify(request: HearthRequest, pupil_id: int) -> HttpResponse:
 @role_required(ATTENDANCE_TEAM)
 def leave(request: HearthRequest) -> HttpResponse:
     """Leave requests: those waiting for a decision first, then the recent ones."""
-    requests = selectors.leave_requests(request.school)
+    requests = selectors.leave_requests(request.school, viewer=request.user)
     can_decide = bool(request.roles & services.LEAVE_DECIDERS)
     return render(request, "attendance/leave.html", {"requests": requests, "can_decide": can_decide})
 
@@ -614,7 +614,9 @@ def closure(request: HearthRequest) -> HttpResponse:
 def part_time(request: HearthRequest) -> HttpResponse:
     """Running part-time timetables with overdue reviews and passed end dates flagged; the LA list."""
     today = timezone.localdate()
-    rows = selectors.part_time_timetables(request.school, today, active_only=request.GET.get("all") != "1")
+    rows = selectors.part_time_timetables(
+        request.school, today, active_only=request.GET.get("all") != "1", viewer=request.user
+    )
     if request.GET.get("format") == "csv":
         return _csv_response(
             "part-time-timetables.csv",
