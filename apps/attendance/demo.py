@@ -19,7 +19,9 @@ from . import statutory
 from .models import (
     AttendanceSettings,
     LadderStep,
+    LeaveRequest,
     Mark,
+    PartTimeTimetable,
     PenaltyDecision,
     PenaltyNotice,
     PenaltyNoticeEvent,
@@ -167,6 +169,52 @@ def seed(ctx: DemoContext) -> None:
     ctx.say(f"{total} attendance marks from {start:%d/%m/%Y}")
     if holiday_taker is not None and officer is not None:
         _penalty_case(ctx, holiday_taker, officer)
+    if part_timer is not None and officer is not None:
+        _part_time_case(ctx, part_timer, officer)
+    if officer is not None:
+        _leave_requests(ctx, [p for p in pupils if p.leaving_date is None][5:7], officer)
+
+
+def _part_time_case(ctx: DemoContext, pupil: Any, officer: Any) -> None:
+    """The record behind the C2 afternoons written above: mornings only for six weeks, then review."""
+    today = ctx.today
+    started = ctx.calendar.next_school_day(today - dt.timedelta(days=42))
+    PartTimeTimetable.objects.create(
+        school=ctx.school,
+        pupil=pupil,
+        start_date=started,
+        planned_end_date=today + dt.timedelta(days=28),
+        attended_sessions=[f"{d}AM" for d in range(5)],
+        reason="Phased return after a long illness, agreed with the school nurse.",
+        parent_agreed_on=started - dt.timedelta(days=3),
+        la_notified_on=started,
+        next_review=today - dt.timedelta(days=2),  # overdue: shows the flag in the demo
+        recorded_by=officer,
+        recorded_at=timezone.now(),
+    )
+
+
+def _leave_requests(ctx: DemoContext, pupils: list[Any], officer: Any) -> None:
+    """One request waiting for the head, one refused holiday."""
+    today = ctx.today
+    later = ctx.calendar.next_school_day(today + dt.timedelta(days=21))
+    head = ctx.staff.get(Role.HEADTEACHER, [None])[0]
+    for i, pupil in enumerate(pupils):
+        LeaveRequest.objects.create(
+            school=ctx.school,
+            pupil=pupil,
+            kind="C" if i else "J1",
+            requested_on=today - dt.timedelta(days=3),
+            start_date=later,
+            end_date=later + dt.timedelta(days=4 if i else 0),
+            reason="Family holiday abroad" if i else "Interview at the sixth-form college",
+            status="refused" if i and head else "pending",
+            decided_by=head if i else None,
+            decided_on=today if i and head else None,
+            decision_reason="A holiday is not an exceptional circumstance." if i and head else "",
+            recorded_by=officer,
+            recorded_at=timezone.now(),
+        )
 
 
 def _penalty_case(ctx: DemoContext, pupil: Any, officer: Any) -> None:

@@ -115,3 +115,35 @@ class LeaveRequestForm(forms.Form):
     def __init__(self, *args: Any, carers: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["carer_id"].choices = [("", "Not recorded"), *(carers or [])]  # type: ignore[attr-defined]
+
+
+def _date_field(label: str, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+WEEKDAY_SESSION_CHOICES = [
+    (f"{d}{s}", f"{day} {'morning' if s == 'AM' else 'afternoon'}")
+    for d, day in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
+    for s in ("AM", "PM")
+]
+
+
+class PartTimeForm(forms.Form):
+    start_date = _date_field("Start date")
+    planned_end_date = _date_field("Planned end date")
+    attended_sessions = forms.MultipleChoiceField(
+        label="Sessions the pupil attends", choices=WEEKDAY_SESSION_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    parent_agreed_on = _date_field("Parent agreed on", required=False)
+    next_review = _date_field("First review")
+    la_notified_on = _date_field("Local authority told on", required=False)
+    social_worker_informed = forms.BooleanField(label="Social worker or virtual school head informed", required=False)
+    not_to_manage_behaviour = forms.BooleanField(
+        label="This timetable is not being used to manage behaviour", required=False
+    )

@@ -7,6 +7,8 @@ two indexes that serve every query (one pupil's marks; a school's marks in a dat
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -392,3 +394,54 @@ class LeaveRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Leave {self.kind} {self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y} ({self.status})"
+
+
+class PartTimeTimetable(models.Model):
+    """A temporary part-time timetable (domain §1.8; reg 11(6)): the sessions the pupil attends,
+    why, the parent's agreement, the planned end and the reviews. Missed sessions are `C2`."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="part_time_timetables")
+    start_date = models.DateField()
+    planned_end_date = models.DateField()
+    attended_sessions = models.JSONField(
+        default=list, help_text='Weekday sessions attended, e.g. ["0AM", "1AM"] (0 is Monday).'
+    )
+    reason = models.CharField(max_length=500)
+    parent_agreed_on = models.DateField(help_text="The date the parent the pupil normally lives with agreed.")
+    la_notified_on = models.DateField(null=True, blank=True)
+    social_worker_informed = models.BooleanField(default=False)
+    next_review = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    end_outcome = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Part-time timetable from {self.start_date:%d/%m/%Y}"
+
+    def attends(self, day: Any, session: str) -> bool:
+        return f"{day.weekday()}{session}" in self.attended_sessions
+
+    def active_on(self, day: Any) -> bool:
+        return self.start_date <= day and (self.ended_on is None or day <= self.ended_on)
+
+
+class PartTimeReview(models.Model):
+    """A review of a part-time timetable with the pupil and parents (domain §1.8)."""
+
+    timetable = models.ForeignKey(PartTimeTimetable, on_delete=models.PROTECT, related_name="reviews")
+    held_on = models.DateField()
+    outcome = models.CharField(max_length=500)
+    next_review = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Review {self.held_on:%d/%m/%Y}"

@@ -9,5 +9,6 @@ NAV = [
     NavItem("Attendance measures", "attendance:measures", frozenset(AGGREGATE_ROLES), order=33),
     NavItem("Long absence (CME)", "attendance:long_absence", frozenset(ATTENDANCE_TEAM), order=35),
     NavItem("Leave requests", "attendance:leave", frozenset(ATTENDANCE_TEAM), order=36),
+    NavItem("Part-time timetables", "attendance:part_time", frozenset(ATTENDANCE_TEAM), order=37),
     NavItem("Penalty notices", "attendance:penalties", frozenset(ATTENDANCE_TEAM), order=34),
 ]

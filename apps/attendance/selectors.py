@@ -7,7 +7,7 @@ call it with a school, pupil ids and a date range.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, cast
@@ -168,6 +168,8 @@ def get_register_form(school: School, viewer: Any, form_id: int) -> Form:
 class RegisterRow:
     pupil: Pupil
     mark: Mark | None
+    part_time: Any = None  # the part-time timetable running that day, if any
+    suggested: str = ""  # the code the page pre-fills when unmarked ("C2" for a missed part-time session)
 
     @property
     def elsewhere(self) -> bool:
@@ -182,8 +184,15 @@ def register_rows(form: Form, day: dt.date, session: str) -> list[RegisterRow]:
         .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
         .order_by("legal_surname", "legal_forename")
     )
-    marks = {m.pupil_id: m for m in marks_for(form.school, [p.pk for p in pupils], day, session)}
-    return [RegisterRow(p, marks.get(p.pk)) for p in pupils]
+    ids = [p.pk for p in pupils]
+    marks = {m.pupil_id: m for m in marks_for(form.school, ids, day, session)}
+    part_time = part_time_on(form.school, ids, day)
+    rows = []
+    for p in pupils:
+        timetable = part_time.get(p.pk)
+        missed = timetable is not None and not timetable.attends(day, session)
+        rows.append(RegisterRow(p, marks.get(p.pk), timetable, "C2" if missed else statutory.present_code(session)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -275,6 +284,21 @@ def pupil_attendance(
     }
     if term is not None:
         summaries["This half-term"] = attendance_summaries(school, [pupil.pk], term.start_date, today)[pupil.pk]
+    # Trend: the last 4 and 8 weeks against the pupil's own rate earlier in the year.
+    for weeks in (4, 8):
+        summaries[f"Last {weeks} weeks"] = attendance_summaries(
+            school, [pupil.pk], today - dt.timedelta(weeks=weeks), today
+        )[pupil.pk]
+    earlier_end = today - dt.timedelta(weeks=8, days=1)
+    if earlier_end >= year_from:
+        summaries["Earlier this year"] = attendance_summaries(school, [pupil.pk], year_from, earlier_end)[pupil.pk]
+    lates = dict(
+        on_roll_marks(school, year_from, today)
+        .filter(pupil=pupil, code__in=statutory.LATE_CODES)
+        .values("code")
+        .annotate(n=Count("pk"))
+        .values_list("code", "n")
+    )
     cal_end = min(end, today)
     cal_start = max(start, cal_end - dt.timedelta(weeks=12))
     return {
@@ -282,8 +306,22 @@ def pupil_attendance(
         "start": start,
         "end": end,
         "weeks": session_calendar(school, pupil, cal_start, cal_end),
+        "lates": {"before_close": lates.get("L", 0), "after_close": lates.get("U", 0)},
         "history": mark_history(school, pupil, year_from - dt.timedelta(days=365), today)[:50],
     }
+
+
+def _only_visible(school: School, viewer: Any, rows: list[Any], pupil_id: Callable[[Any], int]) -> list[Any]:
+    """Keep the rows about pupils `viewer` may see (a head of year: their years). None: all."""
+    from apps.people.selectors import pupil_visibility
+
+    if viewer is None:
+        return rows
+    condition = pupil_visibility(school, viewer)
+    if condition is None:
+        return rows
+    ids = set(Pupil.objects.filter(school=school).filter(condition).values_list("pk", flat=True))
+    return [r for r in rows if pupil_id(r) in ids]
 
 
 # First-day response (issue 5; domain §1.5 stage 1, §1.2 on N) -----------------------------------
@@ -297,7 +335,7 @@ class FirstDayRow:
     contacts: list[ContactAttempt]
 
 
-def first_day_list(school: School, day: dt.date) -> list[FirstDayRow]:
+def first_day_list(school: School, day: dt.date, *, viewer: Any = None) -> list[FirstDayRow]:
     """Pupils marked `N` (no reason yet) on `day`, with their carers in contact-priority order
     (restrictions shown, so no one rings a carer they must not) and the calls logged so far."""
     marks = list(
@@ -319,7 +357,7 @@ def first_day_list(school: School, day: dt.date) -> list[FirstDayRow]:
         "carer", "recorded_by"
     ):
         rows[contact.pupil_id].contacts.append(contact)
-    return list(rows.values())
+    return _only_visible(school, viewer, list(rows.values()), lambda r: r.pupil.pk)
 
 
 @dataclass(frozen=True)
@@ -329,7 +367,9 @@ class OverdueN:
     sessions: int
 
 
-def overdue_n_marks(school: School, today: dt.date, *, calendar: SchoolCalendar | None = None) -> list[OverdueN]:
+def overdue_n_marks(
+    school: School, today: dt.date, *, calendar: SchoolCalendar | None = None, viewer: Any = None
+) -> list[OverdueN]:
     """Pupils with an `N` still unresolved after the school's limit in school days (a setting:
     the widely quoted 5 days is unconfirmed, domain §1.2). Looks back one year."""
     from .models import AttendanceSettings
@@ -350,7 +390,8 @@ def overdue_n_marks(school: School, today: dt.date, *, calendar: SchoolCalendar 
     )
     found = list(cast(Iterable[dict[str, Any]], rows))
     pupils = Pupil.objects.select_related("form").in_bulk([r["pupil_id"] for r in found])
-    return [OverdueN(pupils[r["pupil_id"]], r["first"], r["n"]) for r in found if r["pupil_id"] in pupils]
+    flagged = [OverdueN(pupils[r["pupil_id"]], r["first"], r["n"]) for r in found if r["pupil_id"] in pupils]
+    return _only_visible(school, viewer, flagged, lambda r: r.pupil.pk)
 
 
 # Measures: persistent and severe absence, group breakdowns (domain §1.3) -------------------------
@@ -495,7 +536,7 @@ class PenaltyRow:
     notices: int  # notices on record for the pupil (any parent), withdrawn ones included
 
 
-def penalty_overview(school: School, on: dt.date) -> list[PenaltyRow]:
+def penalty_overview(school: School, on: dt.date, *, viewer: Any = None) -> list[PenaltyRow]:
     """Pupils meeting the penalty-notice threshold on `on`, with the latest decision recorded for
     them in the current window (so a flag not yet considered stands out)."""
     from .models import PenaltyDecision, PenaltyNotice
@@ -518,7 +559,7 @@ def penalty_overview(school: School, on: dt.date) -> list[PenaltyRow]:
         if decision is not None and decision.considered_on < flag.window_start:
             decision = None  # decided for an earlier window: consider again
         rows.append(PenaltyRow(pupils[flag.pupil_id], flag, decision, notices.get(flag.pupil_id, 0)))
-    return rows
+    return _only_visible(school, viewer, rows, lambda r: r.pupil.pk)
 
 
 def pupil_ladder(school: School, pupil: Pupil) -> dict[str, Any]:
@@ -575,7 +616,9 @@ class LongAbsence:
     told: Any  # the LaNotification for this absence, or None
 
 
-def long_absences(school: School, today: dt.date, *, calendar: SchoolCalendar | None = None) -> list[LongAbsence]:
+def long_absences(
+    school: School, today: dt.date, *, calendar: SchoolCalendar | None = None, viewer: Any = None
+) -> list[LongAbsence]:
     """Pupils on roll with 10 or more consecutive school days of unauthorised absence (the latest
     run this school year) or 15 or more days (30 sessions) of illness this school year, with the
     date the LA was told (domain §1.7)."""
@@ -620,16 +663,16 @@ def long_absences(school: School, today: dt.date, *, calendar: SchoolCalendar | 
         first = marks.filter(pupil_id=pid, code="I").aggregate(first=Min("date"))["first"]
         rows.append(LongAbsence(pupils[pid], "illness", first, today, sessions // 2, told.get((pid, "illness"))))
     rows.sort(key=lambda r: (r.told is not None, r.pupil.legal_surname, r.pupil.legal_forename))
-    return rows
+    return _only_visible(school, viewer, rows, lambda r: r.pupil.pk)
 
 
 # Leave of absence (domain §1.4) ------------------------------------------------------------------
 
 
-def leave_requests(school: School, *, limit: int = 200) -> list[Any]:
+def leave_requests(school: School, *, limit: int = 200, viewer: Any = None) -> list[Any]:
     from .models import LeaveRequest
 
-    return list(
+    found = list(
         LeaveRequest.objects.filter(school=school)
         .select_related("pupil", "pupil__form", "carer", "decided_by")
         .order_by(
@@ -639,6 +682,7 @@ def leave_requests(school: School, *, limit: int = 200) -> list[Any]:
             "-id",
         )[:limit]
     )
+    return _only_visible(school, viewer, found, lambda r: r.pupil_id)
 
 
 def get_leave(school: School, viewer: Any, leave_id: int) -> Any:
@@ -648,4 +692,58 @@ def get_leave(school: School, viewer: Any, leave_id: int) -> Any:
     if found is None:
         audit.record(viewer, Verb.DENIED, ("attendance.leaverequest", leave_id), school=school, reason="attendance")
         raise Http404("No such request.")
+    return found
+
+
+# Part-time timetables (domain §1.8) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartTimeRow:
+    timetable: Any
+    review_overdue: bool
+    past_end: bool
+
+
+def part_time_timetables(
+    school: School, today: dt.date, *, active_only: bool = True, viewer: Any = None
+) -> list[PartTimeRow]:
+    """Part-time timetables with their flags: a review overdue, or the planned end passed while the
+    timetable is still running (domain §1.8: shortest time, a time limit, regular review). Also the
+    list for the local authority."""
+    from .models import PartTimeTimetable
+
+    qs = PartTimeTimetable.objects.filter(school=school).select_related("pupil", "pupil__form")
+    if active_only:
+        qs = qs.filter(ended_on__isnull=True)
+    rows = [
+        PartTimeRow(t, t.ended_on is None and t.next_review < today, t.ended_on is None and t.planned_end_date < today)
+        for t in qs.order_by("planned_end_date", "id")
+    ]
+    return _only_visible(school, viewer, rows, lambda r: r.timetable.pupil_id)
+
+
+def part_time_on(school: School, pupil_ids: Iterable[int], day: dt.date) -> dict[int, Any]:
+    """The part-time timetable running on `day` for each of the pupils that have one."""
+    from .models import PartTimeTimetable
+
+    found = PartTimeTimetable.objects.filter(school=school, pupil_id__in=list(pupil_ids), start_date__lte=day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+    )
+    return {t.pupil_id: t for t in found}
+
+
+def get_part_time(school: School, viewer: Any, timetable_id: int) -> Any:
+    from .models import PartTimeTimetable
+
+    found = (
+        PartTimeTimetable.objects.filter(school=school, pk=timetable_id)
+        .select_related("pupil", "pupil__school")
+        .first()
+    )
+    if found is None:
+        audit.record(
+            viewer, Verb.DENIED, ("attendance.parttimetimetable", timetable_id), school=school, reason="attendance"
+        )
+        raise Http404("No such timetable.")
     return found

@@ -885,3 +885,171 @@ def decide_leave(actor: Any, *, leave: Any, grant: bool, reason: str, on: dt.dat
         return leave
 
     return with_retry(work)
+
+
+# Partial and unexpected closures in bulk (domain §1.2: Y1–Y7) ------------------------------------
+
+#: Codes applied to many pupils at once. `#` (planned whole-school closure) is not here: a planned
+#: closure is a calendar closure, and its sessions are not school sessions at all.
+BULK_CODES = frozenset({"Y1", "Y2", "Y3", "Y4", "Y6", "Y7"})
+
+
+def apply_closure_code(
+    actor: Any,
+    *,
+    school: School,
+    day: dt.date,
+    sessions: Sequence[str],
+    code: str,
+    reason: str,
+    year_numbers: Iterable[int] = (),
+) -> MarkWriteResult:
+    """Record an unavoidable-cause code (e.g. `Y3` part of the premises closed, `Y2` widespread
+    travel disruption, `Y4` the whole site unexpectedly closed) for every pupil on roll, or those in
+    the given years, in one set-based write; marks already held are amended with `reason` (domain
+    §1.2: these sessions are not possible sessions)."""
+    from apps.people.models import Pupil
+
+    if not may_manage(actor, school):
+        audit.record(actor, Verb.DENIED, school, school=school, reason="attendance.apply_closure_code")
+        raise PermissionDenied("Only the attendance office can apply a closure code.")
+    if code not in BULK_CODES:
+        raise ValidationError(f"{code} cannot be applied in bulk: use one of {', '.join(sorted(BULK_CODES))}.")
+    if not reason.strip():
+        raise ValidationError("Give the reason (for example the heating failure in the science block).")
+    calendar = SchoolCalendar.for_school(school)
+    held = calendar.sessions_on(day)
+    wanted = [s for s in sessions if s in ("AM", "PM")]
+    if not wanted or any(s not in held for s in wanted):
+        raise ValidationError(f"{day:%d/%m/%Y} {'/'.join(sessions) or '?'} is not a school session.")
+    pupils = Pupil.objects.filter(school=school, admission_date__lte=day).exclude(leaving_date__lt=day)
+    years = list(year_numbers)
+    if years:
+        pupils = pupils.filter(year_group__number__in=years)
+    rows = [MarkRow(pid, day, s, code) for pid in pupils.values_list("pk", flat=True) for s in wanted]
+
+    def work() -> MarkWriteResult:
+        result = apply_marks(school, rows, actor=actor, source=Source.CLOSURE, reason=reason)
+        audit.record(
+            actor, Verb.UPDATE, school, school=school, reason=f"attendance.closure:{code}:{day:%Y%m%d}:{len(rows)}"
+        )
+        return result
+
+    return with_retry(work)
+
+
+# Part-time timetables (domain §1.8) --------------------------------------------------------------
+
+WEEKDAY_SESSIONS = [f"{d}{s}" for d in range(5) for s in ("AM", "PM")]
+
+
+def start_part_time_timetable(
+    actor: Any,
+    *,
+    pupil: Any,
+    start_date: dt.date,
+    planned_end_date: dt.date,
+    attended_sessions: Sequence[str],
+    reason: str,
+    parent_agreed_on: dt.date | None,
+    next_review: dt.date,
+    not_to_manage_behaviour: bool,
+    la_notified_on: dt.date | None = None,
+    social_worker_informed: bool = False,
+) -> Any:
+    """Start a temporary part-time timetable (domain §1.8): only with the parent's agreement
+    (reg 11(6)(b)), never to manage behaviour, with a planned end and a review date. `C2` is recorded
+    for the missed sessions from the start up to today; later sessions get `C2` on the register."""
+    from .models import PartTimeTimetable
+
+    _refuse_unless_manager(actor, pupil, "start_part_time_timetable")
+    problems = []
+    if parent_agreed_on is None:
+        problems.append("A part-time timetable needs the agreement of the parent the pupil normally lives with.")
+    if not not_to_manage_behaviour:
+        problems.append("Confirm that the timetable is not being used to manage behaviour: that is not allowed.")
+    if planned_end_date < start_date:
+        problems.append("The planned end is before the start.")
+    if next_review < start_date or next_review > planned_end_date:
+        problems.append("Set the first review between the start and the planned end.")
+    sessions = sorted(set(attended_sessions) & set(WEEKDAY_SESSIONS))
+    if len(sessions) == len(WEEKDAY_SESSIONS):
+        problems.append("Every session is ticked: that is a full-time timetable.")
+    if not reason.strip():
+        problems.append("Give the reason (for example a medical condition or a reintegration package).")
+    if problems or parent_agreed_on is None:
+        raise ValidationError(problems)
+    agreed: dt.date = parent_agreed_on
+
+    def work() -> Any:
+        timetable = PartTimeTimetable.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            start_date=start_date,
+            planned_end_date=planned_end_date,
+            attended_sessions=sessions,
+            reason=reason[:500],
+            parent_agreed_on=agreed,
+            la_notified_on=la_notified_on,
+            social_worker_informed=social_worker_informed,
+            next_review=next_review,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        calendar = SchoolCalendar.for_school(pupil.school)
+        until = min(planned_end_date, timezone.localdate() - dt.timedelta(days=1))
+        missed = [(d, s) for d, s in calendar.sessions(start_date, until) if not timetable.attends(d, s)]
+        held = set(
+            Mark.objects.filter(pupil=pupil, date__gte=start_date, date__lte=until).values_list("date", "session")
+        )
+        missed = [m for m in missed if m not in held]  # never overwrite what was recorded
+        if missed:
+            record_marks(
+                actor,
+                school=pupil.school,
+                pupil=pupil,
+                sessions=missed,
+                code="C2",
+                reason="Part-time timetable",
+                source=Source.PART_TIME,
+                calendar=calendar,
+            )
+        _story(actor, pupil, "Part-time timetable started", timetable, reason)
+        audit.record(actor, Verb.CREATE, timetable, school=pupil.school, pupil=pupil, reason="attendance.part_time")
+        return timetable
+
+    return with_retry(work)
+
+
+def review_part_time_timetable(
+    actor: Any, *, timetable: Any, held_on: dt.date, outcome: str, next_review: dt.date | None, end: bool = False
+) -> Any:
+    """Record a review with the pupil and parents; either set the next review or end the timetable."""
+    from .models import PartTimeReview
+
+    pupil = timetable.pupil
+    _refuse_unless_manager(actor, pupil, "review_part_time_timetable")
+    if not outcome.strip():
+        raise ValidationError("Record the outcome of the review.")
+    if not end and (next_review is None or next_review <= held_on):
+        raise ValidationError("Set the next review after this one, or end the timetable.")
+    with transaction.atomic():
+        review = PartTimeReview.objects.create(
+            timetable=timetable,
+            held_on=held_on,
+            outcome=outcome[:500],
+            next_review=None if end else next_review,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        if end:
+            timetable.ended_on = held_on
+            timetable.end_outcome = outcome[:300]
+        else:
+            timetable.next_review = next_review
+        timetable.save(update_fields=["ended_on", "end_outcome", "next_review"])
+        _story(actor, pupil, "Part-time timetable " + ("ended" if end else "reviewed"), review, outcome)
+        audit.record(
+            actor, Verb.UPDATE, timetable, school=pupil.school, pupil=pupil, reason="attendance.part_time_review"
+        )
+    return review

@@ -27,6 +27,7 @@ from .forms import (
     ContactForm,
     LadderStepForm,
     LeaveRequestForm,
+    PartTimeForm,
     PenaltyDecisionForm,
     PenaltyNoticeForm,
     parse_day,
@@ -163,8 +164,8 @@ def pupil(request: HearthRequest, pupil_id: int) -> HttpResponse:
 def first_day(request: HearthRequest) -> HttpResponse:
     """The first-day calling list: pupils absent with no reason (N) today, carers in priority order."""
     day = parse_day(request.GET.get("date"))
-    rows = selectors.first_day_list(request.school, day)
-    overdue = selectors.overdue_n_marks(request.school, day)
+    rows = selectors.first_day_list(request.school, day, viewer=request.user)
+    overdue = selectors.overdue_n_marks(request.school, day, viewer=request.user)
     return render(
         request,
         "attendance/first_day.html",
@@ -325,7 +326,7 @@ def measures(request: HearthRequest) -> HttpResponse:
 def penalties(request: HearthRequest) -> HttpResponse:
     """Pupils meeting the national penalty-notice threshold on a date, and whether it was considered."""
     on = parse_day(request.GET.get("on"))
-    rows = selectors.penalty_overview(request.school, on)
+    rows = selectors.penalty_overview(request.school, on, viewer=request.user)
     return render(request, "attendance/penalties.html", {"rows": rows, "on": on})
 
 
@@ -499,7 +500,7 @@ def letter_pdf(request: HearthRequest, letter_id: int) -> HttpResponse:
 def long_absence(request: HearthRequest) -> HttpResponse:
     """Children absent from education: long unauthorised runs and long illness, and when the LA was told."""
     today = parse_day(request.GET.get("on"))
-    rows = selectors.long_absences(request.school, today)
+    rows = selectors.long_absences(request.school, today, viewer=request.user)
     return render(request, "attendance/long_absence.html", {"rows": rows, "today": today})
 
 
@@ -531,7 +532,7 @@ def la_notify(request: HearthRequest, pupil_id: int) -> HttpResponse:
 @role_required(ATTENDANCE_TEAM)
 def leave(request: HearthRequest) -> HttpResponse:
     """Leave requests: those waiting for a decision first, then the recent ones."""
-    requests = selectors.leave_requests(request.school)
+    requests = selectors.leave_requests(request.school, viewer=request.user)
     can_decide = bool(request.roles & services.LEAVE_DECIDERS)
     return render(request, "attendance/leave.html", {"requests": requests, "can_decide": can_decide})
 
@@ -573,3 +574,105 @@ def leave_decide(request: HearthRequest, leave_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Leave {found.get_status_display().lower()}.")
     return redirect("attendance:leave")
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def closure(request: HearthRequest) -> HttpResponse:
+    """Apply a Y code (partial or unexpected closure, travel disruption) to many pupils at once."""
+    day = parse_day(request.POST.get("date") or request.GET.get("date"))
+    if request.method == "POST":
+        try:
+            result = services.apply_closure_code(
+                request.user,
+                school=request.school,
+                day=day,
+                sessions=request.POST.getlist("session"),
+                code=request.POST.get("code", ""),
+                reason=request.POST.get("reason", "")[:300],
+                year_numbers=[int(y) for y in request.POST.getlist("year") if y.isdigit()],
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Recorded for {result.created + result.amended + result.unchanged} sessions.")
+            return redirect(f"{reverse('attendance:closure')}?date={day:%Y-%m-%d}")
+    codes = [statutory.CODES[c] for c in sorted(services.BULK_CODES)]
+    return render(
+        request,
+        "attendance/closure.html",
+        {"day": day, "codes": codes, "year_groups": people_selectors.year_groups(request.school)},
+    )
+
+
+# Part-time timetables (domain §1.8) --------------------------------------------------------------
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def part_time(request: HearthRequest) -> HttpResponse:
+    """Running part-time timetables with overdue reviews and passed end dates flagged; the LA list."""
+    today = timezone.localdate()
+    rows = selectors.part_time_timetables(
+        request.school, today, active_only=request.GET.get("all") != "1", viewer=request.user
+    )
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            "part-time-timetables.csv",
+            ["upn", "name", "start", "planned_end", "sessions_attended", "reason", "parent_agreed", "la_notified"],
+            [
+                [
+                    r.timetable.pupil.upn,
+                    r.timetable.pupil.full_name,
+                    f"{r.timetable.start_date:%d/%m/%Y}",
+                    f"{r.timetable.planned_end_date:%d/%m/%Y}",
+                    len(r.timetable.attended_sessions),
+                    r.timetable.reason,
+                    f"{r.timetable.parent_agreed_on:%d/%m/%Y}",
+                    f"{r.timetable.la_notified_on:%d/%m/%Y}" if r.timetable.la_notified_on else "",
+                ]
+                for r in rows
+            ],
+        )
+    return render(request, "attendance/part_time.html", {"rows": rows, "today": today})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def part_time_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = PartTimeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_part_time_timetable(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Part-time timetable started for {pupil.full_name}.")
+            return redirect("attendance:part_time")
+    return render(request, "attendance/part_time_new.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def part_time_review(request: HearthRequest, timetable_id: int) -> HttpResponse:
+    timetable = selectors.get_part_time(request.school, request.user, timetable_id)
+    if request.method == "POST":
+        next_text = request.POST.get("next_review", "")
+        try:
+            services.review_part_time_timetable(
+                request.user,
+                timetable=timetable,
+                held_on=parse_day(request.POST.get("held_on")),
+                outcome=request.POST.get("outcome", "")[:500],
+                next_review=parse_day(next_text) if next_text else None,
+                end=request.POST.get("end") == "1",
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, "Review recorded.")
+    return redirect("attendance:part_time")

@@ -78,6 +78,26 @@ def _leave(p):
     return {"leave_id": made.pk}
 
 
+def _part_time(p):
+    from django.utils import timezone
+
+    from apps.attendance.models import PartTimeTimetable
+
+    made = PartTimeTimetable.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        start_date="2025-01-13",
+        planned_end_date="2025-02-14",
+        attended_sessions=["0AM", "1AM"],
+        reason="Medical condition",
+        parent_agreed_on="2025-01-10",
+        next_review="2025-01-27",
+        recorded_by=p.attendance_officer,
+        recorded_at=timezone.now(),
+    )
+    return {"timetable_id": made.pk}
+
+
 CASES = [
     # School-wide pages: the other school's DSL uses them for their own school.
     Case("attendance:registers", TAKES_9A | {"other_school_dsl"}),
@@ -182,5 +202,23 @@ CASES = [
         kwargs=_leave,
         method="POST",
         data=lambda p: {"decision": "refuse", "reason": "Not exceptional"},
+    ),
+    Case("attendance:closure", ATTENDANCE_TEAM | {"other_school_dsl"}),
+    Case(
+        "attendance:closure",
+        ATTENDANCE_TEAM | {"other_school_dsl"},  # applies to their own school's pupils
+        method="POST",
+        data=lambda p: {"date": DAY, "session": ["AM"], "code": "Y3", "reason": "Boiler failure", "year": ["9"]},
+        note="apply",
+    ),
+    Case("attendance:part_time", ATTENDANCE_TEAM | {"other_school_dsl"}),
+    Case("attendance:part_time", ATTENDANCE_TEAM | {"other_school_dsl"}, query="format=csv", note="csv"),
+    Case("attendance:part_time_new", ATTENDANCE_TEAM, kwargs=_pupil),
+    Case(
+        "attendance:part_time_review",
+        ATTENDANCE_TEAM,
+        kwargs=_part_time,
+        method="POST",
+        data=lambda p: {"held_on": "2025-01-27", "outcome": "Going well", "next_review": "2025-02-10"},
     ),
 ]

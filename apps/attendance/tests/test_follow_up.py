@@ -158,3 +158,12 @@ def test_first_day_page_and_contact_form(personas, client_for):
     )
     assert response.status_code == 302
     assert Mark.objects.get(pupil=personas.pupil).code == "M"
+
+
+def test_a_head_of_year_sees_only_their_years_on_the_office_lists(personas):
+    make_marks(personas.pupil, {(MONDAY, "AM"): "N"})
+    make_marks(personas.other_pupil, {(MONDAY, "AM"): "N"})
+    officer = selectors.first_day_list(personas.school, MONDAY, viewer=personas.attendance_officer)
+    assert {r.pupil for r in officer} == {personas.pupil, personas.other_pupil}
+    head = selectors.first_day_list(personas.school, MONDAY, viewer=personas.head_of_year)
+    assert [r.pupil for r in head] == [personas.pupil]

@@ -106,3 +106,14 @@ def test_home_panels_for_the_officer_and_the_tutor(personas, rf):
 def test_profile_section_shows_attendance(personas, client_for):
     response = client_for(personas.teacher).get(reverse("people:profile", args=[personas.pupil.pk]))
     assert "Attendance this school year" in response.content.decode()
+
+
+def test_pupil_page_shows_trend_and_punctuality(personas, client_for):
+    from unittest import mock
+
+    make_marks(personas.pupil, {(dt.date(2025, 1, 20), "AM"): "L", (dt.date(2025, 1, 20), "PM"): "U"})
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2025, 1, 24)):
+        body = client_for(personas.attendance_officer).get(reverse("attendance:pupil", args=[personas.pupil.pk]))
+    text = body.content.decode()
+    assert "Last 4 weeks" in text and "Last 8 weeks" in text and "Earlier this year" in text
+    assert "1 late before the register closed (L), 1 after it closed (U)" in text
