@@ -413,11 +413,10 @@ def amend_mark(
 
 
 def social_worker_pupils(school: School) -> set[int]:
-    """Pupils with a social worker, from the safeguarding module (empty until it is installed)."""
-    try:
-        from apps.safeguarding.selectors import pupils_with_social_worker
-    except ImportError:
-        return set()
+    """Pupils with a social worker (an open CP, CIN or looked-after status), from the safeguarding
+    module. Imported here because safeguarding reads attendance in turn."""
+    from apps.safeguarding.selectors import pupils_with_social_worker
+
     return set(pupils_with_social_worker(school))
 
 

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from typing import Any
 
 import pytest
@@ -104,15 +102,18 @@ def test_unresolved_n_past_the_school_limit_is_flagged(personas):
 
 
 @pytest.fixture
-def social_worker(monkeypatch, personas):
-    """Stand in for apps.safeguarding.selectors.pupils_with_social_worker until it lands."""
-    module = types.ModuleType("apps.safeguarding.selectors")
-    module.pupils_with_social_worker = lambda school, **kw: {personas.pupil.pk}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "apps.safeguarding.selectors", module)
-    import apps.safeguarding
+def social_worker(personas):
+    """The pupil has a child protection plan, recorded by the DSL in the real safeguarding module."""
+    from apps.safeguarding import services as safeguarding
 
-    monkeypatch.setattr(apps.safeguarding, "selectors", module, raising=False)
-    return module
+    return safeguarding.set_status(
+        personas.dsl,
+        pupil=personas.pupil,
+        kind="cp",
+        start_date=MONDAY - dt.timedelta(days=60),
+        cp_category="NEGL",
+        social_worker_name="A. Example",
+    )
 
 
 def test_an_n_for_a_pupil_with_a_social_worker_alerts_the_dsl_once(personas, social_worker):
@@ -141,10 +142,16 @@ def test_a_present_pupil_with_a_social_worker_raises_no_alert(personas, social_w
     assert not AbsenceAlert.objects.exists()
 
 
-def test_without_the_safeguarding_selector_there_is_no_alert(personas, monkeypatch):
-    monkeypatch.setitem(sys.modules, "apps.safeguarding.selectors", None)  # import raises ImportError
+def test_a_pupil_without_a_social_worker_raises_no_alert(personas):
+    services.take_register(
+        personas.form_tutor,
+        form=personas.pupil.form,
+        day=MONDAY,
+        session="AM",
+        entries=[RegisterEntry(personas.pupil.pk, "N")],
+    )
     assert services.social_worker_pupils(personas.school) == set()
-    assert services.alert_dsl_of_unexplained_absence(personas.school, day=MONDAY, pupil_ids=[personas.pupil.pk]) == []
+    assert not AbsenceAlert.objects.exists()
 
 
 def test_first_day_page_and_contact_form(personas, client_for):
