@@ -249,3 +249,26 @@ CASES += [
         data=lambda p: {"outcome": "nfa", "notes": "Spoken to; reminded of the code of conduct."},
     ),
 ]
+
+CASES += [
+    Case("safeguarding:settings", frozenset({"dsl", "other_school_dsl"})),
+    Case(
+        "safeguarding:settings",
+        frozenset({"dsl", "other_school_dsl"}),
+        method="POST",
+        data=lambda p: {
+            "acknowledge_within_minutes": 30,
+            "triage_within_school_days": 1,
+            "pattern_window_days": 30,
+            "pattern_distinct_staff": 3,
+        },
+        note="save",
+    ),
+    Case(
+        "safeguarding:link",
+        DSL_TEAM,
+        kwargs=_concern_kwargs,
+        method="POST",
+        data=lambda p: {"reference": f"SG-{_concern(p).pk:05d}"},
+    ),
+]
