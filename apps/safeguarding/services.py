@@ -683,7 +683,19 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
     transfers = CPFileTransfer.objects.filter(
         school=school, received_at__isnull=True, due_on__lt=today, escalated_at__isnull=True
     )
-    counts = {"concerns": late.count(), "actions": actions.count(), "transfers": transfers.count()}
+    due_soon = ConcernAction.objects.filter(
+        school=school,
+        status=ConcernAction.Status.OPEN,
+        due_on__gte=today,
+        due_on__lte=today + dt.timedelta(days=1),
+        due_reminder_at__isnull=True,
+    ).select_related("owner", "concern")
+    counts = {
+        "concerns": late.count(),
+        "actions": actions.count(),
+        "transfers": transfers.count(),
+        "due_soon": due_soon.count(),
+    }
     if dry_run:
         return counts
     team = _dsl_team(school)
@@ -709,6 +721,15 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
             action.reminded_at = now
             action.save(update_fields=["reminded_at", "updated_at"])
             audit.record("system", Verb.UPDATE, action, reason="safeguarding.remind_action")
+        for action in due_soon:
+            notify(
+                [action.owner],
+                school=school,
+                title=f"Reminder: safeguarding action on {action.concern.reference} due {action.due_on:%d/%m/%Y}",
+                url=_concern_url(action.concern),
+            )
+            action.due_reminder_at = now
+            action.save(update_fields=["due_reminder_at", "updated_at"])
         for transfer in transfers:
             notify(
                 team,
