@@ -333,3 +333,118 @@ def penalty_amount(issued_dates: Iterable[dt.date], on: dt.date, paid_within_day
 
 CME_UNAUTHORISED_DAYS = 10
 CME_ILLNESS_DAYS = 15
+
+
+# Registers (domain §1.1) ---------------------------------------------------------------------
+
+#: Sessions after this local time of day count as the afternoon for "the current session".
+AFTERNOON_FROM = dt.time(12, 0)
+
+
+def current_session(now: dt.datetime) -> str:
+    """The session a register taken at local time `now` belongs to."""
+    return "AM" if now.time() < AFTERNOON_FROM else "PM"
+
+
+def late_code(minutes_late: int, register_open_minutes: int) -> str:
+    """The code for a pupil who arrives `minutes_late` after the register opened: `L` (present)
+    while the register is open, `U` (unauthorised) after it has closed (domain §1.1, reg 10
+    Table 1; the register stays open for the same time every session, at most 30 minutes)."""
+    return "L" if minutes_late <= min(register_open_minutes, MAX_REGISTER_OPEN_MINUTES) else "U"
+
+
+def register_closed(now: dt.time, opens: dt.time, open_minutes: int) -> bool:
+    """Whether a register that opened at `opens` and stays open `open_minutes` has closed by `now`."""
+    minutes = (now.hour * 60 + now.minute) - (opens.hour * 60 + opens.minute)
+    return minutes > min(open_minutes, MAX_REGISTER_OPEN_MINUTES)
+
+
+def is_unresolved_n_overdue(mark_day: dt.date, limit_day: dt.date) -> bool:
+    """An `N` is temporary and must be replaced once the reason is known (domain §1.2). The
+    limit is a school setting (the widely quoted 5 school days is unconfirmed): an `N` on or before
+    `limit_day` (today minus the limit in school days) is overdue."""
+    return mark_day <= limit_day
+
+
+# Penalty notices: amounts (domain §1.6) -------------------------------------------------------
+
+PENALTY_FIRST_FULL = 160
+PENALTY_FIRST_REDUCED = 80
+PENALTY_SECOND = 160
+
+
+def penalty_notice_terms(earlier_issued: Iterable[dt.date], on: dt.date) -> tuple[int, int, int | None]:
+    """(sequence, full amount £, reduced amount £ or None) for a notice to one parent for one
+    child issued on `on`, given the dates of that parent's earlier non-withdrawn notices for that
+    child. First notice: £160 within 28 days, £80 within 21 days; second within 3 years: a flat
+    £160; a third within 3 years is not allowed (ValueError) (domain §1.6, National Framework)."""
+    count = notices_in_limit_period(earlier_issued, on)
+    if count >= PENALTY_NOTICE_LIMIT:
+        raise ValueError(
+            "This parent has already had two penalty notices for this child in the last 3 years: "
+            "a third breach needs another legal step (for example prosecution), not a notice."
+        )
+    if count == 0:
+        return 1, PENALTY_FIRST_FULL, PENALTY_FIRST_REDUCED
+    return 2, PENALTY_SECOND, None
+
+
+def day_is_unauthorised(codes: Iterable[str]) -> bool:
+    """A school day counts as a day of unauthorised absence when every session marked that day is
+    unauthorised (G, N, O or U) (domain §1.7)."""
+    found = list(codes)
+    return bool(found) and all(c in UNAUTHORISED_CODES for c in found)
+
+
+def latest_run(days: list[tuple[dt.date, bool]]) -> tuple[dt.date, dt.date, int] | None:
+    """The latest run of consecutive school days that are True in `days` (school days in order;
+    holidays are not in the list, so they do not break a run): (first day, last day, length)."""
+    best: tuple[dt.date, dt.date, int] | None = None
+    start: dt.date | None = None
+    length = 0
+    previous: dt.date | None = None
+    for day, flagged in days:
+        if flagged:
+            if start is None:
+                start, length = day, 0
+            length += 1
+            previous = day
+            best = (start, previous, length)
+        else:
+            start, length = None, 0
+    return best
+
+
+def is_children_missing_education_concern(unauthorised_run_days: int) -> bool:
+    """10 or more consecutive school days of unauthorised absence: report to the LA (domain §1.7;
+    local processes, e.g. thegrid.org.uk, Central Bedfordshire)."""
+    return unauthorised_run_days >= CME_UNAUTHORISED_DAYS
+
+
+def is_long_illness(illness_sessions: int) -> bool:
+    """15 school days (30 sessions) or more of absence for illness, consecutive or cumulative: tell
+    the LA for its s19 duty (domain §1.7). The period is not stated: counted over the school year."""
+    return illness_sessions >= 2 * CME_ILLNESS_DAYS
+
+
+# Leave of absence (domain §1.4, reg 11) -------------------------------------------------------
+
+#: Leave the school may grant and the code each produces. C2 comes from a part-time timetable.
+LEAVE_CODES = frozenset({"C", "C1", "M", "J1", "S"})
+#: Leave that must be asked for in advance (reg 11(4) interview, 11(5) study, 11(1) exceptional).
+LEAVE_IN_ADVANCE = frozenset({"C", "J1", "S"})
+
+
+def leave_problem(kind: str, requested_on: dt.date, start: dt.date, end: dt.date, decided_on: dt.date) -> str | None:
+    """Why leave of this kind cannot be granted, or None. Leave cannot be granted retrospectively
+    (domain §1.4, Ashchurch Primary), so not on or after its first day; C, J1 and S must have been
+    asked for in advance (reg 11(1), 11(4), 11(5))."""
+    if kind not in LEAVE_CODES:
+        return f"{kind} is not a leave-of-absence code the school can grant."
+    if end < start:
+        return "The leave ends before it starts."
+    if decided_on > start:
+        return "Leave cannot be granted retrospectively: the leave has already started."
+    if kind in LEAVE_IN_ADVANCE and requested_on >= start:
+        return "This leave must be asked for in advance of the first day."
+    return None

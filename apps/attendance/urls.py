@@ -1,3 +1,29 @@
+from django.urls import path
+
+from . import views
+
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("registers/", views.registers, name="registers"),
+    path("registers/<int:form_id>/", views.register, name="register"),
+    path("registers/completion/", views.completion, name="completion"),
+    path("first-day/", views.first_day, name="first_day"),
+    path("pupils/<int:pupil_id>/contact/", views.contact, name="contact"),
+    path("persistent-absence/", views.persistent_absence, name="persistent_absence"),
+    path("measures/", views.measures, name="measures"),
+    path("penalties/", views.penalties, name="penalties"),
+    path("leave/", views.leave, name="leave"),
+    path("leave/<int:leave_id>/decision/", views.leave_decide, name="leave_decide"),
+    path("pupils/<int:pupil_id>/leave/", views.leave_new, name="leave_new"),
+    path("long-absence/", views.long_absence, name="long_absence"),
+    path("pupils/<int:pupil_id>/la-notified/", views.la_notify, name="la_notify"),
+    path("pupils/<int:pupil_id>/ladder/", views.ladder, name="ladder"),
+    path("pupils/<int:pupil_id>/penalty-decision/", views.penalty_decide, name="penalty_decide"),
+    path("pupils/<int:pupil_id>/penalty-notice/", views.notice_add, name="notice_add"),
+    path("pupils/<int:pupil_id>/letters/new/", views.letter_new, name="letter_new"),
+    path("notices/<int:notice_id>/status/", views.notice_status, name="notice_status"),
+    path("letters/<int:letter_id>.pdf", views.letter_pdf, name="letter_pdf"),
+    path("pupils/<int:pupil_id>/", views.pupil, name="pupil"),
+    path("pupils/<int:pupil_id>/amend/", views.amend, name="amend"),
+]

@@ -8,11 +8,16 @@
 - Every test under tests/browser/ is marked `browser` and `django_db(transaction=True)`
   automatically (the live server runs in another thread, so data must be committed), and runs
   after the rest of the suite in each worker.
+- When a browser test fails, a screenshot of each page it had open goes to var/browser-failures/;
+  with HEARTH_BROWSER_TRACE=1, a Playwright trace too (`.venv/bin/playwright show-trace FILE`).
+  HEARTH_BROWSER_HEADED=1 shows the browser (needs a display) and HEARTH_BROWSER_SLOWMO=MS slows
+  each action down. See tests/browser/README.md.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +28,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from .helpers import watch
 
 CHROMIUM = Path(os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium"))
+HEADED = os.environ.get("HEARTH_BROWSER_HEADED") == "1"
+TRACE = os.environ.get("HEARTH_BROWSER_TRACE") == "1"
+SLOWMO_MS = float(os.environ.get("HEARTH_BROWSER_SLOWMO", "0") or 0)
 CHROMIUM_ARGS = [
-    "--headless",
+    *([] if HEADED else ["--headless"]),
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -34,6 +42,7 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 10_000  # a page on the live server answers in well under a second; fail fast, not after 30 s
 HERE = Path(__file__).resolve().parent
+FAILURES = HERE.parent.parent / "var" / "browser-failures"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -66,7 +75,9 @@ def browser() -> Iterator[Browser]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            launched = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=not HEADED, slow_mo=SLOWMO_MS
+            )
             yield launched
             launched.close()
     finally:
@@ -76,12 +87,40 @@ def browser() -> Iterator[Browser]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    if call.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+def _artefact_name(item: pytest.Item) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", item.nodeid.split("::", 1)[-1])[:150]
+
+
 @pytest.fixture
-def context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+def context(request: pytest.FixtureRequest, browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
     ctx = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
     ctx.set_default_timeout(TIMEOUT_MS)
     ctx.set_default_navigation_timeout(TIMEOUT_MS)
+    if TRACE:
+        ctx.tracing.start(screenshots=True, snapshots=True, sources=True)
     yield ctx
+    failed = request.node.stash.get(_FAILED, False)
+    name = _artefact_name(request.node)
+    if failed:
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        for number, open_page in enumerate(ctx.pages):
+            try:
+                open_page.screenshot(path=str(FAILURES / f"{name}-{number}.png"), full_page=True)
+            except Exception:  # noqa: S112 - a page that cannot be drawn must not hide the real failure
+                continue
+    if TRACE:
+        ctx.tracing.stop(path=str(FAILURES / f"{name}.trace.zip") if failed else None)
     ctx.close()
 
 

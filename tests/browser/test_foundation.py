@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from apps.accounts import navigation
+from apps.accounts.models import Membership, Role
 from apps.accounts.services import notify
 from apps.people.views import STAFF_ROLES
 from conftest import verified_device
@@ -174,3 +176,110 @@ def test_the_api_reference_is_accessible(page: Page, live_server, personas):
     page.goto("/api/docs/")
     expect(page.get_by_role("table", name="Endpoints")).to_be_visible()
     assert_accessible(page)
+
+
+# The shared page frame (templates/base.html, static/hearth/): skip link, header, time-out warning.
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_main_content(page: Page, live_server, personas):
+    sign_in(page, live_server, personas.teacher)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+
+
+def log_concern_url() -> str | None:
+    try:
+        return reverse("safeguarding:log_concern")
+    except NoReverseMatch:
+        return None  # the safeguarding module has not shipped its page yet
+
+
+@pytest.mark.parametrize("persona", ["teacher", "form_tutor", "attendance_officer", "dsl"])
+def test_staff_roles_have_the_pupil_search_and_log_a_concern_in_the_header(page: Page, live_server, personas, persona):
+    verified_device(personas.users[persona])
+    sign_in(page, live_server, personas.users[persona])
+    banner = page.get_by_role("banner")
+    expect(banner.get_by_role("combobox", name="Find a pupil")).to_be_visible()
+    concern = banner.get_by_role("link", name="Log a concern")
+    if log_concern_url():
+        expect(concern).to_have_attribute("href", log_concern_url() or "")
+    else:
+        expect(concern).to_have_count(0)
+
+
+@pytest.mark.parametrize("persona", ["governor", "trust_officer"])
+def test_aggregate_only_roles_have_no_pupil_search_and_no_log_a_concern(page: Page, live_server, personas, persona):
+    sign_in(page, live_server, personas.users[persona])
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("combobox", name="Find a pupil")).to_have_count(0)
+    expect(page.get_by_role("link", name="Log a concern")).to_have_count(0)
+
+
+def test_a_staff_governor_who_also_teaches_has_the_pupil_search(page: Page, live_server, personas):
+    Membership.objects.create(user=personas.governor, school=personas.school, role=Role.TEACHER)
+    sign_in(page, live_server, personas.governor)
+    expect(page.get_by_role("combobox", name="Find a pupil")).to_be_visible()
+
+
+def test_the_number_of_search_results_is_announced_and_the_list_closes_when_focus_leaves(
+    page: Page, live_server, personas
+):
+    sign_in(page, live_server, personas.pastoral_lead)
+    search = page.get_by_role("combobox", name="Find a pupil")
+    announcer = page.locator("#pupil-search-status")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    search.focus()
+    page.keyboard.type("Testp")
+    expect(announcer).to_have_text("2 pupils found.")
+    expect(search).to_have_attribute("aria-expanded", "true")
+
+    page.keyboard.press("Tab")
+    expect(search).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("option")).to_have_count(0)
+
+    search.fill("")
+    search.focus()
+    page.keyboard.type("Zzzznobody")
+    expect(announcer).to_have_text("No pupils found.")
+    page.keyboard.press("Escape")
+    expect(search).to_have_attribute("aria-expanded", "false")
+    assert_accessible(page)
+
+
+def test_the_session_time_out_is_announced_before_it_happens_and_can_be_extended(page: Page, live_server, personas):
+    """WCAG 2.2.1: sessions end after 30 minutes without a request; two minutes before, a dialog
+    warns and offers to stay signed in. The page's clock is Playwright's, so no real waiting."""
+    sign_in(page, live_server, personas.teacher)
+    page.clock.install()
+    page.goto("/")
+    warning = page.get_by_role("alertdialog", name="You will be signed out soon")
+    expect(warning).to_be_hidden()
+
+    page.clock.fast_forward("27:00")
+    expect(warning).to_be_hidden()
+    page.clock.fast_forward("01:05")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("30 minutes without activity")
+    stay = warning.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    assert_accessible(page)
+
+    with page.expect_response(lambda r: r.url.endswith("/healthz")):
+        stay.click()
+    expect(warning).to_be_hidden()
+
+    page.clock.fast_forward("28:05")
+    expect(warning).to_be_visible()
+    page.keyboard.press("Escape")  # "I am here": extends too
+    expect(warning).to_be_hidden()
+
+    page.clock.fast_forward("28:05")
+    expect(warning).to_be_visible()
+    # The server ends the session at the same moment; the page goes to the sign-in page at once,
+    # so nothing stays on an unattended screen.
+    with page.expect_request(lambda r: "/accounts/login/?next=%2F" in r.url):
+        page.clock.fast_forward("02:00")

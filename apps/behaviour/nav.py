@@ -1,0 +1,10 @@
+from apps.accounts.navigation import NavItem
+
+from .rules import ANALYSIS_ROLES, EXCLUSION_VIEW_ROLES, PASTORAL_ROLES, STAFF_ROLES
+
+NAV = [
+    NavItem("Log behaviour", "behaviour:log", STAFF_ROLES, order=40),
+    NavItem("Behaviour overview", "behaviour:overview", ANALYSIS_ROLES, order=41),
+    NavItem("Inclusion unit", "behaviour:inclusion", PASTORAL_ROLES, order=42),
+    NavItem("Exclusions", "behaviour:exclusions", EXCLUSION_VIEW_ROLES, order=43),
+]

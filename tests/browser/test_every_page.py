@@ -1,0 +1,204 @@
+"""Every page in the permission matrix, opened in a real browser by someone allowed to see it.
+
+The pages come from the matrix itself (`CASES` in every app's `apps/<app>/tests/permissions.py`),
+so a module's new page is checked here as soon as it has its matrix case. For each GET case, one
+allowed persona opens the page (anonymous visitors for public pages, otherwise the first allowed
+persona in `PREFERENCE`: the DSL sees the most) and the page must have:
+
+- a success status that is not a bounce to the sign-in page;
+- zero serious or critical axe-core violations (WCAG 2.2 AA, target size included);
+- no console error, uncaught script error or Content-Security-Policy violation.
+
+The home page is different for every role (each module adds its own panels), so it is opened by
+every allowed persona. Responses that are not HTML (the health check, the OpenAPI schema, JSON API
+roots, CSV downloads) are only checked for their status. htmx fragments are checked inside their full page.
+
+To stay fast, each persona signs in once per test through the real sign-in page (with TOTP where
+its role needs it) and then walks its pages in that one browser context; a failure on one page is
+collected and the walk goes on, so one run reports every broken page. A persona with many pages
+walks them in batches of `BATCH`, so pytest-xdist can share them between workers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
+
+from conftest import PERSONAS, verified_device
+from tests.permissions import Case
+
+from .helpers import (
+    axe_violations,
+    clear_page_problems,
+    format_violations,
+    page_problems,
+    preload_axe,
+    sign_in,
+    watch,
+)
+
+# Who opens a page that several personas may open: the first of these in the case's `allowed`.
+PREFERENCE = (
+    "anonymous",
+    "dsl",
+    "headteacher",
+    "pastoral_lead",
+    "admin",
+    "senco",
+    "attendance_officer",
+    "head_of_year",
+    "form_tutor",
+    "teacher",
+    *PERSONAS,
+)
+
+# Pages whose content depends on the role, opened by every persona allowed to see them.
+EVERY_ROLE = frozenset({"home"})
+
+# Pages that are known to fail, each with the reason it is tolerated and what would fix it.
+# Keys are "<case id>" or "<case id> as <persona>". A listed page that passes fails the run, so the
+# list never outlives the problem. Keep it empty unless a fix is out of our hands.
+KNOWN_FAILURES: dict[str, str] = {}
+
+# Pages per test: one sign-in (about a second) per batch, and batches spread over xdist workers.
+BATCH = 12
+
+
+def matrix_cases() -> list[Case]:
+    """Every app's permission-matrix cases (as tests/test_permission_matrix.py collects them)."""
+    cases: list[Case] = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("apps."):
+            try:
+                module = import_module(f"{config.name}.tests.permissions")
+            except ModuleNotFoundError:
+                continue
+            cases.extend(module.CASES)
+    return cases
+
+
+@dataclass(frozen=True)
+class Visit:
+    case: Case
+    persona: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.case.id} as {self.persona}"
+
+
+def page_cases(cases: list[Case]) -> list[Case]:
+    """The cases that are whole pages: GET, not an htmx fragment, allowed to someone."""
+    return [case for case in cases if case.method == "GET" and not case.htmx and case.allowed]
+
+
+def plan(cases: list[Case]) -> dict[str, list[Visit]]:
+    """{persona: the pages they open}, in a stable order."""
+    visits: dict[str, list[Visit]] = defaultdict(list)
+    for case in page_cases(cases):
+        if case.url_name in EVERY_ROLE:
+            for persona in sorted(case.allowed - {"anonymous"}) or ["anonymous"]:
+                visits[persona].append(Visit(case, persona))
+        else:
+            persona = next(p for p in PREFERENCE if p in case.allowed)
+            visits[persona].append(Visit(case, persona))
+    return {persona: visits[persona] for persona in sorted(visits, key=PREFERENCE.index)}
+
+
+PLAN = plan(matrix_cases())
+
+
+def batches(planned: dict[str, list[Visit]], size: int = BATCH) -> dict[str, tuple[str, list[Visit]]]:
+    """{test id: (persona, up to `size` of their pages)}."""
+    result: dict[str, tuple[str, list[Visit]]] = {}
+    for persona, visits in planned.items():
+        chunks = [visits[i : i + size] for i in range(0, len(visits), size)]
+        for number, chunk in enumerate(chunks, start=1):
+            result[persona if len(chunks) == 1 else f"{persona}-{number}"] = (persona, chunk)
+    return result
+
+
+BATCHES = batches(PLAN)
+
+
+def check_visit(context: BrowserContext, page: Page, visit: Visit, personas: Any) -> str | None:
+    """Open one page in `page`; describe what is wrong with it, or return None."""
+    case = visit.case
+    try:
+        url = reverse(case.url_name, kwargs=case.kwargs(personas) if case.kwargs else None)
+    except Exception as error:  # a broken case is reported; the walk goes on
+        return f"could not build its URL: {error!r}"
+    if case.query:
+        url = f"{url}?{case.query}"
+    # Ask first with the context's cookies: a schema or a CSV would start a download, not a page.
+    probe = context.request.get(url)
+    if probe.status >= 400:
+        return f"{url} answered {probe.status}"
+    if "/accounts/login/" in probe.url and case.url_name != "accounts:login":
+        return f"{url} sent {visit.persona} to sign in"
+    if "text/html" not in probe.headers.get("content-type", ""):
+        return None
+    clear_page_problems(page)
+    try:
+        response = page.goto(url)
+    except PlaywrightError as error:
+        return f"{url} did not load: {error.message.splitlines()[0]}"
+    if response is None or response.status >= 400:
+        return f"{url} answered {response.status if response else 'nothing'} in the browser"
+    violations = axe_violations(page)
+    problems = page_problems(page)
+    if not violations and not problems:
+        return None
+    lines = [f"{url} (ended at {page.url}):"]
+    if violations:
+        lines.append(format_violations(violations))
+    lines.extend(f"- {p}" for p in problems)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("batch", list(BATCHES))
+def test_every_page_is_accessible(batch: str, context: BrowserContext, live_server: Any, personas: Any) -> None:
+    persona, visits = BATCHES[batch]
+    page = watch(preload_axe(context).new_page())
+    if persona != "anonymous":
+        user = personas.users[persona]
+        verified_device(user)  # roles that need TOTP give a code rather than set one up
+        sign_in(page, live_server, user)
+
+    failures: list[str] = []
+    fixed: list[str] = []
+    for visit in visits:
+        problem = check_visit(context, page, visit, personas)
+        known = KNOWN_FAILURES.get(visit.id) or KNOWN_FAILURES.get(visit.case.id)
+        if problem and not known:
+            failures.append(f"{visit.id}: {problem}")
+        elif known and not problem:
+            fixed.append(visit.id)
+
+    message = []
+    if failures:
+        message.append(f"{len(failures)} of {len(visits)} page(s) failed for {persona}:")
+        message.extend(failures)
+    if fixed:
+        message.append(f"These pages now pass; remove them from KNOWN_FAILURES: {fixed}")
+    assert not message, "\n\n".join(message)
+
+
+def test_the_plan_covers_every_page_in_the_matrix() -> None:
+    """Every whole-page GET case is visited by someone allowed to open it."""
+    planned = {visit.case for visits in PLAN.values() for visit in visits}
+    assert set(page_cases(matrix_cases())) == planned
+    for persona, visits in PLAN.items():
+        assert all(persona in visit.case.allowed for visit in visits)
+    batched = [visit for _persona, visits in BATCHES.values() for visit in visits]
+    assert batched == [visit for visits in PLAN.values() for visit in visits]
+    stale = set(KNOWN_FAILURES) - {key for vs in PLAN.values() for v in vs for key in (v.id, v.case.id)}
+    assert not stale, f"KNOWN_FAILURES names pages that are no longer in the matrix: {sorted(stale)}"
