@@ -134,6 +134,7 @@ CASES = [
 
 def _transfer_kwargs(p: Any) -> dict[str, Any]:
     import datetime as dt
+    import secrets
 
     from apps.safeguarding.models import CPFileTransfer
 
@@ -145,7 +146,7 @@ def _transfer_kwargs(p: Any) -> dict[str, Any]:
         leaving_date=dt.date(2026, 11, 20),
         due_on=dt.date(2026, 11, 27),
         prepared_by=p.dsl,
-        receipt_code_hash="0" * 64,
+        receipt_code_hash=secrets.token_hex(32),  # unique: several cases may share one database
     )
     return {"transfer_id": transfer.pk}
 
