@@ -245,3 +245,21 @@ class CloseAllegationForm(PrefixedIdForm):
         label="Outcome",
     )
     notes = forms.CharField(label="How it was dealt with, and why", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LinkForm(PrefixedIdForm):
+    id_prefix = "link"
+    reference = forms.CharField(label="Link to concern (reference, e.g. SG-00012)", max_length=20)
+
+    def clean_reference(self) -> int:
+        value = self.cleaned_data["reference"].strip().upper().removeprefix("SG-")
+        if not value.isdigit():
+            raise forms.ValidationError("Give a concern reference such as SG-00012.")
+        return int(value)
+
+
+class SettingsForm(forms.Form):
+    acknowledge_within_minutes = forms.IntegerField(label="Acknowledge an immediate-risk concern within (minutes)")
+    triage_within_school_days = forms.IntegerField(label="Triage every concern within (school days)")
+    pattern_window_days = forms.IntegerField(label="Look for concerns from several staff within (days)")
+    pattern_distinct_staff = forms.IntegerField(label="Flag when this many different staff raise concerns")

@@ -296,6 +296,7 @@ class ConcernAction(SchoolScopedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
+    due_reminder_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

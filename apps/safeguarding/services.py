@@ -542,6 +542,45 @@ def link_concerns(actor: Any, *, concern: Concern, other: Concern) -> None:
         audit.record(actor, Verb.UPDATE, concern, reason=f"safeguarding.link:{other.pk}")
 
 
+def update_settings(
+    actor: Any,
+    *,
+    school: School,
+    acknowledge_within_minutes: int,
+    triage_within_school_days: int,
+    pattern_window_days: int,
+    pattern_distinct_staff: int,
+) -> SafeguardingSettings:
+    """The DSL sets the school's time limits and pattern thresholds (school policy, not statute)."""
+    from apps.accounts.selectors import roles_in
+
+    if "dsl" not in roles_in(actor, school):
+        _deny(actor, school, "safeguarding.settings", "Only the DSL can change these.", school=school)
+    errors: dict[str, str] = {}
+    if not 5 <= acknowledge_within_minutes <= 24 * 60:
+        errors["acknowledge_within_minutes"] = "Between 5 minutes and 24 hours."
+    if not 1 <= triage_within_school_days <= 5:
+        errors["triage_within_school_days"] = "Between 1 and 5 school days."
+    if not 7 <= pattern_window_days <= 365:
+        errors["pattern_window_days"] = "Between 7 and 365 days."
+    if not 2 <= pattern_distinct_staff <= 10:
+        errors["pattern_distinct_staff"] = "Between 2 and 10 members of staff."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        found, _ = SafeguardingSettings.objects.update_or_create(
+            school=school,
+            defaults={
+                "acknowledge_within_minutes": acknowledge_within_minutes,
+                "triage_within_school_days": triage_within_school_days,
+                "pattern_window_days": pattern_window_days,
+                "pattern_distinct_staff": pattern_distinct_staff,
+            },
+        )
+        audit.record(actor, Verb.UPDATE, found, school=school, reason="safeguarding.settings")
+    return found
+
+
 def set_status(
     actor: Any,
     *,
@@ -644,7 +683,19 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
     transfers = CPFileTransfer.objects.filter(
         school=school, received_at__isnull=True, due_on__lt=today, escalated_at__isnull=True
     )
-    counts = {"concerns": late.count(), "actions": actions.count(), "transfers": transfers.count()}
+    due_soon = ConcernAction.objects.filter(
+        school=school,
+        status=ConcernAction.Status.OPEN,
+        due_on__gte=today,
+        due_on__lte=today + dt.timedelta(days=1),
+        due_reminder_at__isnull=True,
+    ).select_related("owner", "concern")
+    counts = {
+        "concerns": late.count(),
+        "actions": actions.count(),
+        "transfers": transfers.count(),
+        "due_soon": due_soon.count(),
+    }
     if dry_run:
         return counts
     team = _dsl_team(school)
@@ -670,6 +721,15 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
             action.reminded_at = now
             action.save(update_fields=["reminded_at", "updated_at"])
             audit.record("system", Verb.UPDATE, action, reason="safeguarding.remind_action")
+        for action in due_soon:
+            notify(
+                [action.owner],
+                school=school,
+                title=f"Reminder: safeguarding action on {action.concern.reference} due {action.due_on:%d/%m/%Y}",
+                url=_concern_url(action.concern),
+            )
+            action.due_reminder_at = now
+            action.save(update_fields=["due_reminder_at", "updated_at"])
         for transfer in transfers:
             notify(
                 team,

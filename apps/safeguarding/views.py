@@ -32,8 +32,10 @@ from .forms import (
     EndStatusForm,
     ImportForm,
     LadoForm,
+    LinkForm,
     ReceiptForm,
     ResponseForm,
+    SettingsForm,
     StatusForm,
     TransferForm,
     TriageForm,
@@ -195,6 +197,7 @@ def _detail(request: HearthRequest, concern: Concern, status: int = 200, **bound
         "response_form": bound.get("response_form") or ResponseForm(initial={"received_on": timezone.localdate()}),
         "complete_form": CompleteActionForm(),
         "attachment_form": bound.get("attachment_form") or AttachmentForm(),
+        "link_form": bound.get("link_form") or LinkForm(),
         "attachments": list(concern.attachments.select_related("uploaded_by")),
         "marks": place(list(concern.body_marks.all())),
         "now": timezone.now(),
@@ -576,3 +579,41 @@ def allegation_close(request: HearthRequest, allegation_id: int) -> HttpResponse
             messages.success(request, "Closed with its outcome.")
             return redirect("safeguarding:allegation", allegation_id=found.pk)
     return _allegation_page(request, found, status=400, close_form=form)
+
+
+@login_required
+@role_required(DSL_TEAM)
+@require_POST
+def link(request: HearthRequest, concern_id: int) -> HttpResponse:
+    concern = selectors.get_concern(request.school, request.user, concern_id)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        other = Concern.objects.filter(school=request.school, pk=form.cleaned_data["reference"]).first()
+        try:
+            if other is None:
+                raise ValidationError({"reference": "No concern with that reference at this school."})
+            services.link_concerns(request.user, concern=concern, other=other)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Linked with {other.reference}.")
+            return redirect("safeguarding:concern", concern_id=concern.pk)
+    return _detail(request, concern, status=400, link_form=form)
+
+
+@login_required
+@role_required({Role.DSL})
+def school_settings(request: HearthRequest) -> HttpResponse:
+    """The DSL sets the school's time limits and pattern thresholds."""
+    current = services.settings_for(request.school)
+    initial = {name: getattr(current, name) for name in SettingsForm.base_fields}
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(request.user, school=request.school, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Settings saved. New concerns use the new time limits.")
+            return redirect("safeguarding:settings")
+    return render(request, "safeguarding/settings.html", {"form": form})

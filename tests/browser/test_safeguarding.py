@@ -64,3 +64,23 @@ def test_teacher_logs_dsl_triages_and_refers_and_only_the_dsl_sees_it(
     page.goto(receipt_url)
     expect(page.get_by_text("Disclosure of fear of going home")).to_have_count(0)
     expect(page.get_by_text(personas.dsl.display_name)).to_be_visible()
+
+
+def test_dsl_pages_for_statuses_transfer_settings_and_adults_are_accessible(page: Page, live_server, personas):
+    verified_device(personas.dsl)
+    sign_in(page, live_server, personas.dsl)
+    page.goto(f"/safeguarding/pupils/{personas.pupil.pk}/")
+    assert_accessible(page)
+    page.get_by_text("Record a status").click()
+    page.get_by_label("Status", exact=True).select_option("cin")
+    page.get_by_label("Allocated social worker").fill("Jo Whitfield")
+    page.get_by_role("button", name="Record the status").click()
+    expect(page.get_by_role("rowheader", name="Child in Need (s17)")).to_be_visible()
+    page.get_by_text("The pupil is leaving: start a transfer").click()
+    page.get_by_label("Receiving school", exact=True).fill("Hillside School")
+    page.get_by_role("button", name="Start the transfer").click()
+    expect(page.get_by_role("heading", name="Receipt code (shown once)")).to_be_visible()
+    assert_accessible(page)
+    for path in ("/safeguarding/transfers/", "/safeguarding/settings/", "/safeguarding/staff-concerns/new/"):
+        page.goto(path)
+        assert_accessible(page)

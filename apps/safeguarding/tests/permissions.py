@@ -134,6 +134,7 @@ CASES = [
 
 def _transfer_kwargs(p: Any) -> dict[str, Any]:
     import datetime as dt
+    import secrets
 
     from apps.safeguarding.models import CPFileTransfer
 
@@ -145,7 +146,7 @@ def _transfer_kwargs(p: Any) -> dict[str, Any]:
         leaving_date=dt.date(2026, 11, 20),
         due_on=dt.date(2026, 11, 27),
         prepared_by=p.dsl,
-        receipt_code_hash="0" * 64,
+        receipt_code_hash=secrets.token_hex(32),  # unique: several cases may share one database
     )
     return {"transfer_id": transfer.pk}
 
@@ -247,5 +248,28 @@ CASES += [
         kwargs=_allegation_kwargs,
         method="POST",
         data=lambda p: {"outcome": "nfa", "notes": "Spoken to; reminded of the code of conduct."},
+    ),
+]
+
+CASES += [
+    Case("safeguarding:settings", frozenset({"dsl", "other_school_dsl"})),
+    Case(
+        "safeguarding:settings",
+        frozenset({"dsl", "other_school_dsl"}),
+        method="POST",
+        data=lambda p: {
+            "acknowledge_within_minutes": 30,
+            "triage_within_school_days": 1,
+            "pattern_window_days": 30,
+            "pattern_distinct_staff": 3,
+        },
+        note="save",
+    ),
+    Case(
+        "safeguarding:link",
+        DSL_TEAM,
+        kwargs=_concern_kwargs,
+        method="POST",
+        data=lambda p: {"reference": f"SG-{_concern(p).pk:05d}"},
     ),
 ]

@@ -43,3 +43,11 @@ def test_unacknowledged_immediate_risk_escalates_after_an_hour(personas):
     )
     call_command("safeguarding_escalate", stdout=StringIO())
     assert Notification.objects.filter(urgent=True, title__contains="time limit").count() == 2
+
+
+def test_owner_is_reminded_once_the_day_before_an_action_is_due(personas):
+    concern = concern_about(personas.pupil, logged_by=personas.teacher)
+    ConcernActionFactory(concern=concern, owner=personas.pastoral, due_on=timezone.localdate() + dt.timedelta(days=1))
+    call_command("safeguarding_escalate", stdout=StringIO())
+    call_command("safeguarding_escalate", stdout=StringIO())
+    assert list(Notification.objects.values_list("user__username", flat=True)) == ["pastoral"]

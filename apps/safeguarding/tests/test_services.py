@@ -210,3 +210,33 @@ def test_cp_status_needs_a_category_and_history_is_kept(personas):
 def test_pastoral_lead_cannot_set_a_status(personas):
     with pytest.raises(PermissionDenied):
         services.set_status(personas.pastoral_lead, pupil=personas.pupil, kind="cin", start_date=dt.date(2026, 1, 5))
+
+
+def test_school_time_limits_apply_to_new_concerns(personas):
+    services.update_settings(
+        personas.dsl,
+        school=personas.school,
+        acknowledge_within_minutes=30,
+        triage_within_school_days=2,
+        pattern_window_days=30,
+        pattern_distinct_staff=3,
+    )
+    concern = _log(personas, immediate_risk=True)
+    assert concern.acknowledge_due_at - concern.recorded_at == dt.timedelta(minutes=30)
+    with pytest.raises(PermissionDenied):
+        services.update_settings(
+            personas.deputy_dsl,
+            school=personas.school,
+            acknowledge_within_minutes=30,
+            triage_within_school_days=2,
+            pattern_window_days=30,
+            pattern_distinct_staff=3,
+        )
+
+
+def test_only_the_dsl_team_links_concerns(personas):
+    first, second = _log(personas), _log(personas)
+    services.link_concerns(personas.deputy_dsl, concern=first, other=second)
+    assert list(second.linked.all()) == [first]
+    with pytest.raises(PermissionDenied):
+        services.link_concerns(personas.teacher, concern=first, other=second)

@@ -18,10 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Count what would be escalated; change nothing.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        concerns = actions = 0
+        totals = {"concerns": 0, "actions": 0, "transfers": 0, "due_soon": 0}
         for school in School.objects.order_by("name"):
-            counts = escalate_overdue(school=school, dry_run=options["dry_run"])
-            concerns += counts["concerns"]
-            actions += counts["actions"]
+            for key, value in escalate_overdue(school=school, dry_run=options["dry_run"]).items():
+                totals[key] += value
         verb = "Would escalate" if options["dry_run"] else "Escalated"
-        self.stdout.write(f"{verb} {concerns} overdue concern(s) and {actions} overdue action(s).")
+        self.stdout.write(
+            f"{verb} {totals['concerns']} overdue concern(s) and {totals['actions']} overdue action(s); "
+            f"{totals['transfers']} late CP file transfer(s); {totals['due_soon']} reminder(s) before a due date."
+        )
