@@ -45,8 +45,11 @@ def test_smoke_runs_every_measure(tmp_path):
         assert m["status"] in {"ok", "not run"}, m
         if m["status"] == "ok":
             assert m["detail"]["requests"] > 0 and m["detail"]["queries"], m
+            assert m["detail"]["errors"] == 0, m  # every page answered 200 to the user who opens it
         else:
             assert m["reason"], m
     for m in measures:
+        if m["name"].startswith("burst"):
+            assert m["detail"]["errors"] == 0, m
         if m["floor"] is not None:
             assert m["floor"] > 0 and m["ratio"] > 0, m
