@@ -70,7 +70,13 @@ def throwaway_database(kind: str) -> Iterator[str]:
 
 
 def run_one(
-    scale: str, kind: str, today: str | None, timeout: float, quiet: bool, only: str | None = None
+    scale: str,
+    kind: str,
+    today: str | None,
+    timeout: float,
+    quiet: bool,
+    only: str | None = None,
+    reps: int | None = None,
 ) -> dict[str, Any]:
     with throwaway_database(kind) as url, tempfile.TemporaryDirectory(prefix="hearth-bench-out-") as out_dir:
         out = Path(out_dir) / "part.json"
@@ -81,6 +87,8 @@ def run_one(
             command.append("--quiet")
         if only:
             command += ["--measures", only]
+        if reps:
+            command += ["--reps", str(reps)]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": url}
         process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         try:
@@ -109,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--measures", help="Only these (comma-separated): attendance_summary,import,pages,burst")
     parser.add_argument("--scales", help="Only these scales (comma-separated), e.g. school or trust")
+    parser.add_argument("--reps", type=int, help="Repetitions of each measure (default: the scale's, 3)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
     wanted = [d.strip() for d in args.databases.split(",") if d.strip()]
@@ -133,13 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     if "postgresql" in wanted and not pg:
         print("PostgreSQL is not answering on 127.0.0.1:5432: running SQLite only.", file=sys.stderr)
     timeout = 600 if args.smoke else 1800
+    out = args.out or (ROOT / "var" / "bench-smoke.json" if args.smoke else results.RESULTS_FILE)
+    out.parent.mkdir(parents=True, exist_ok=True)
     measures: list[Measure] = []
     runs: list[dict[str, Any]] = []
     started = time.monotonic()
     failed = False
     for scale, kind in plan:
         try:
-            part = run_one(scale, kind, args.today, timeout, not args.verbose and args.smoke, args.measures)
+            part = run_one(scale, kind, args.today, timeout, not args.verbose and args.smoke, args.measures, args.reps)
         except Exception as exc:
             print(f"{scale} on {kind}: {exc}", file=sys.stderr)
             failed = True
@@ -149,10 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         runs.append(part["info"])
         measures.extend(Measure(**m) for m in part["measures"])
+        # Written after each part too, so a run stopped part-way still leaves its figures.
+        results.write(measures, out, runs=runs, total_seconds=round(time.monotonic() - started, 1), partial=True)
     measures.extend(skipped)
     failed = failed or any(m.status == "failed" for m in measures)
-    out = args.out or (ROOT / "var" / "bench-smoke.json" if args.smoke else results.RESULTS_FILE)
-    out.parent.mkdir(parents=True, exist_ok=True)
     results.write(measures, out, runs=runs, total_seconds=round(time.monotonic() - started, 1), smoke=args.smoke)
     print(results.table(measures))
     print(f"\nWrote {out} in {time.monotonic() - started:.0f}s.")

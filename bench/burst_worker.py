@@ -82,11 +82,17 @@ def main() -> None:
     groups: list[list[int]] = spec["groups"]
     forms: list[Any] = []
     if spec.get("forms"):
+        from django.db.models import Q
+
         from apps.people.models import Form
 
         for form_id in spec["forms"]:
             form = Form.objects.select_related("school", "year_group").get(pk=form_id)
-            form.bench_pupil_ids = list(form.pupils.values_list("pk", flat=True))  # type: ignore[attr-defined]
+            # The pupils the register page lists: on roll on every day of the burst.
+            on_roll = form.pupils.filter(admission_date__lte=sessions[0][0]).filter(
+                Q(leaving_date__isnull=True) | Q(leaving_date__gte=sessions[-1][0])
+            )
+            form.bench_pupil_ids = list(on_roll.values_list("pk", flat=True))  # type: ignore[attr-defined]
             form_tutor = form.tutors.first()
             form.bench_actor = form_tutor or actor  # type: ignore[attr-defined]
             forms.append(form)

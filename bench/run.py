@@ -5,6 +5,7 @@ writes their results as JSON. Started by `python -m bench`; see docs/performance
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", help="The date the data ends (default: today)")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--measures", help="Comma-separated subset: attendance_summary,import,pages,burst")
+    parser.add_argument("--reps", type=int, help="Repetitions of each measure (default: the scale's)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
     os.environ["DATABASE_URL"] = args.database
@@ -47,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     from .scales import SCALES
 
     scale = SCALES[args.scale]
+    if args.reps:
+        scale = dataclasses.replace(scale, reps=args.reps, import_reps=args.reps)
     today = dt.date.fromisoformat(args.today) if args.today else timezone.localdate()
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

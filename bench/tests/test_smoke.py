@@ -10,10 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 MEASURES = ("attendance_summary", "import", "burst", "trust_report")
 
 
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the harness makes its own SQLite and PostgreSQL databases: once, in the SQLite pass, is enough",
+)
 def test_smoke_runs_every_measure(tmp_path):
     out = tmp_path / "smoke.json"
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
@@ -45,8 +51,11 @@ def test_smoke_runs_every_measure(tmp_path):
         assert m["status"] in {"ok", "not run"}, m
         if m["status"] == "ok":
             assert m["detail"]["requests"] > 0 and m["detail"]["queries"], m
+            assert m["detail"]["errors"] == 0, m  # every page answered 200 to the user who opens it
         else:
             assert m["reason"], m
     for m in measures:
+        if m["name"].startswith("burst"):
+            assert m["detail"]["errors"] == 0, m
         if m["floor"] is not None:
             assert m["floor"] > 0 and m["ratio"] > 0, m
