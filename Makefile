@@ -43,7 +43,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy apps hearth
+	$(BIN)/mypy apps hearth bench
 
 test-sqlite: venv system-packages
 	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -n $(PYTEST_WORKERS) -q

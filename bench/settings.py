@@ -18,11 +18,9 @@ os.environ.setdefault("HEARTH_ENFORCE_2FA", "0")
 os.environ.setdefault("HEARTH_LOG_LEVEL", "WARNING")
 
 from hearth.settings import *  # noqa: F403
-from hearth.settings import MIDDLEWARE, STORAGES
+from hearth.settings import STORAGES
 
-HEARTH_BENCH = True
-BENCH_MIDDLEWARE = "apps.core.bench_middleware.BenchMiddleware"
-MIDDLEWARE = [BENCH_MIDDLEWARE, *(m for m in MIDDLEWARE if m != BENCH_MIDDLEWARE)]
+HEARTH_BENCH = True  # turns on apps.core.bench_middleware.BenchMiddleware (first in MIDDLEWARE)
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

@@ -74,6 +74,8 @@ def database_from_url(url: str) -> dict[str, object]:
 
 DEMO = env_bool("HEARTH_DEMO")
 DEBUG = env_bool("HEARTH_DEBUG", default=DEMO)
+# `make bench` turns on the timing and query-count headers (apps/core/bench_middleware.py).
+HEARTH_BENCH = env_bool("HEARTH_BENCH")
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -133,6 +135,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.bench_middleware.BenchMiddleware",  # first, so it times everything; off unless HEARTH_BENCH
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
