@@ -227,7 +227,7 @@ def reform(ctx: Any, size: int) -> None:
             if tutor is not None:
                 form.tutors.add(tutor)
             forms.append(form)
-        for form in forms:  # the demo gives forms tutors from the teaching staff without the role
+        for form in forms:  # tutors of the forms added here must hold the role to take the register
             for tutor in form.tutors.all():
                 Membership.objects.get_or_create(user=tutor, school=ctx.school, role=Role.FORM_TUTOR)
         for index, pupil in enumerate(cohort):

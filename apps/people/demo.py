@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from apps.accounts.models import Role
+from apps.accounts.models import Membership, Role
 from apps.demo.context import DemoContext
 from apps.demo.names import FORENAMES_F, FORENAMES_M, NICKNAMES, STREETS, SURNAMES, TOWN
 
@@ -72,6 +72,13 @@ def seed(ctx: DemoContext) -> None:
             tutor = named_tutor if (n, i) == (9, 0) else tutor_pool[(n * 8 + i) % len(tutor_pool)]
             form.tutors.add(tutor)
             forms[n].append(form)
+    # A tutor or head of year acts in that role only when they hold it (their register, their year).
+    roles_held = {(u.pk, Role.FORM_TUTOR) for f in Form.objects.filter(school=school) for u in f.tutors.all()}
+    roles_held |= {(u.pk, Role.HEAD_OF_YEAR) for y in year_groups.values() for u in y.heads.all()}
+    Membership.objects.bulk_create(
+        [Membership(user_id=user_id, school=school, role=role) for user_id, role in sorted(roles_held)],
+        ignore_conflicts=True,
+    )
 
     pupils: list[Pupil] = []
     serials: dict[int, int] = {}
