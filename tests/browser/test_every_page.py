@@ -13,10 +13,11 @@ The home page is different for every role (each module adds its own panels), so 
 every allowed persona. Responses that are not HTML (the health check, the OpenAPI schema, JSON API
 roots, CSV downloads) are only checked for their status. htmx fragments are checked inside their full page.
 
-To stay fast, each persona signs in once per test through the real sign-in page (with TOTP where
-its role needs it) and then walks its pages in that one browser context; a failure on one page is
-collected and the walk goes on, so one run reports every broken page. A persona with many pages
-walks them in batches of `BATCH`, so pytest-xdist can share them between workers.
+To stay fast, each persona gets a signed-in session (second factor verified, as the permission
+matrix's `login_as` gives it; the sign-in pages themselves are tested in test_foundation.py) and
+walks its pages in the test's one browser context and page; a failure on one page is
+collected and the walk goes on, so one run reports every broken page. The walk is cut into tests of
+`BATCH` pages, so pytest-xdist can share them between workers.
 """
 
 from __future__ import annotations
@@ -24,24 +25,26 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import import_module
+from itertools import groupby
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from conftest import PERSONAS, verified_device
+from conftest import PERSONAS
 from tests.permissions import Case
 
 from .helpers import (
     axe_violations,
     clear_page_problems,
     format_violations,
+    new_context,
     page_problems,
     preload_axe,
-    sign_in,
+    sign_in_by_cookie,
     watch,
 )
 
@@ -68,8 +71,9 @@ EVERY_ROLE = frozenset({"home"})
 # list never outlives the problem. Keep it empty unless a fix is out of our hands.
 KNOWN_FAILURES: dict[str, str] = {}
 
-# Pages per test: one sign-in (about a second) per batch, and batches spread over xdist workers.
-BATCH = 12
+# Pages per test: big enough that building personas and emptying the database (a second or two on
+# PostgreSQL) is paid rarely, small enough for pytest-xdist to share the tests between workers.
+BATCH = 15
 
 
 def matrix_cases() -> list[Case]:
@@ -116,13 +120,15 @@ def plan(cases: list[Case]) -> dict[str, list[Visit]]:
 PLAN = plan(matrix_cases())
 
 
-def batches(planned: dict[str, list[Visit]], size: int = BATCH) -> dict[str, tuple[str, list[Visit]]]:
-    """{test id: (persona, up to `size` of their pages)}."""
-    result: dict[str, tuple[str, list[Visit]]] = {}
-    for persona, visits in planned.items():
-        chunks = [visits[i : i + size] for i in range(0, len(visits), size)]
-        for number, chunk in enumerate(chunks, start=1):
-            result[persona if len(chunks) == 1 else f"{persona}-{number}"] = (persona, chunk)
+def batches(planned: dict[str, list[Visit]], size: int = BATCH) -> dict[str, list[Visit]]:
+    """{test id: up to `size` visits}, in plan order. A test signs each of its personas in once;
+    fewer, fuller tests spend less time building personas and emptying the database."""
+    flat = [visit for visits in planned.values() for visit in visits]
+    result: dict[str, list[Visit]] = {}
+    for start in range(0, len(flat), size):
+        chunk = flat[start : start + size]
+        first, last = chunk[0].persona, chunk[-1].persona
+        result[f"{start // size + 1}:{first}" + (f"..{last}" if last != first else "")] = chunk
     return result
 
 
@@ -165,27 +171,32 @@ def check_visit(context: BrowserContext, page: Page, visit: Visit, personas: Any
 
 
 @pytest.mark.parametrize("batch", list(BATCHES))
-def test_every_page_is_accessible(batch: str, context: BrowserContext, live_server: Any, personas: Any) -> None:
-    persona, visits = BATCHES[batch]
-    page = watch(preload_axe(context).new_page())
-    if persona != "anonymous":
-        user = personas.users[persona]
-        verified_device(user)  # roles that need TOTP give a code rather than set one up
-        sign_in(page, live_server, user)
-
+def test_every_page_is_accessible(batch: str, browser: Browser, live_server: Any, personas: Any) -> None:
+    visits = BATCHES[batch]
     failures: list[str] = []
     fixed: list[str] = []
-    for visit in visits:
-        problem = check_visit(context, page, visit, personas)
-        known = KNOWN_FAILURES.get(visit.id) or KNOWN_FAILURES.get(visit.case.id)
-        if problem and not known:
-            failures.append(f"{visit.id}: {problem}")
-        elif known and not problem:
-            fixed.append(visit.id)
+    # One context and one page for the whole test (a new one costs a renderer process, a second or
+    # more on a busy machine); each persona in turn gets its own session cookie in it.
+    context = preload_axe(new_context(browser, live_server.url))
+    try:
+        page = watch(context.new_page())
+        for persona, persona_visits in groupby(visits, key=lambda visit: visit.persona):
+            context.clear_cookies()
+            if persona != "anonymous":
+                sign_in_by_cookie(context, live_server, personas.users[persona])
+            for visit in persona_visits:
+                problem = check_visit(context, page, visit, personas)
+                known = KNOWN_FAILURES.get(visit.id) or KNOWN_FAILURES.get(visit.case.id)
+                if problem and not known:
+                    failures.append(f"{visit.id}: {problem}")
+                elif known and not problem:
+                    fixed.append(visit.id)
+    finally:
+        context.close()
 
     message = []
     if failures:
-        message.append(f"{len(failures)} of {len(visits)} page(s) failed for {persona}:")
+        message.append(f"{len(failures)} of {len(visits)} page(s) failed:")
         message.extend(failures)
     if fixed:
         message.append(f"These pages now pass; remove them from KNOWN_FAILURES: {fixed}")
@@ -198,7 +209,7 @@ def test_the_plan_covers_every_page_in_the_matrix() -> None:
     assert set(page_cases(matrix_cases())) == planned
     for persona, visits in PLAN.items():
         assert all(persona in visit.case.allowed for visit in visits)
-    batched = [visit for _persona, visits in BATCHES.values() for visit in visits]
+    batched = [visit for visits in BATCHES.values() for visit in visits]
     assert batched == [visit for visits in PLAN.values() for visit in visits]
     stale = set(KNOWN_FAILURES) - {key for vs in PLAN.values() for v in vs for key in (v.id, v.case.id)}
     assert not stale, f"KNOWN_FAILURES names pages that are no longer in the matrix: {sorted(stale)}"
