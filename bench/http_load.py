@@ -77,15 +77,25 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     latencies: list[float] = []
     server_times: list[float] = []
     queries: list[int] = []
+    queries_by_path: dict[str, set[int]] = {}
     errors: list[str] = []
     lock = threading.Lock()
-    deadline = time.monotonic() + spec.get("seconds", 30)
+    seconds = spec.get("seconds", 30)
     per_thread = spec.get("requests", 100)
+
+    thread_count = spec.get("threads", 4)
+    # Every client signs in before any is timed: password hashing is slow on purpose and would
+    # otherwise compete with the pages measured.
+    signed_in = threading.Barrier(thread_count)
 
     def worker(index: int) -> None:
         session = Session(port)
-        session.sign_in(spec["username"], spec["password"])
+        try:
+            session.sign_in(spec["username"], spec["password"])
+        finally:
+            signed_in.wait()
         paths = spec["paths"]
+        deadline = time.monotonic() + seconds
         for i in range(per_thread):
             if time.monotonic() > deadline:
                 break
@@ -108,8 +118,9 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
                 count = headers.get("X-Hearth-Queries") or headers.get("x-hearth-queries")
                 if count:
                     queries.append(int(count))
+                    queries_by_path.setdefault(path, set()).add(int(count))
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(spec.get("threads", 4))]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(thread_count)]
     for t in threads:
         t.start()
     for t in threads:
@@ -118,6 +129,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         "latencies": latencies,
         "server_times": server_times,
         "queries": queries,
+        "queries_by_path": {path: sorted(counts) for path, counts in queries_by_path.items()},
         "errors": errors[:20],
         "error_count": len(errors),
     }

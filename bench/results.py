@@ -22,7 +22,7 @@ class Measure:
     name: str
     database: str
     scale: str
-    value: float
+    value: float | None
     unit: str
     target: str
     meets: bool
@@ -30,6 +30,13 @@ class Measure:
     ratio: float | None = None
     spread: dict[str, float] = field(default_factory=dict)
     detail: dict[str, Any] = field(default_factory=dict)
+    #: "ok", or "not run" (with `reason`) when the page or module does not exist yet.
+    status: str = "ok"
+    reason: str = ""
+
+
+def not_run(name: str, database: str, scale: str, unit: str, target: str, reason: str) -> Measure:
+    return Measure(name, database, scale, None, unit, target, False, status="not run", reason=reason)
 
 
 def repeat(fn: Callable[[], Any], times: int) -> tuple[list[float], Any]:
@@ -114,12 +121,13 @@ def versions() -> dict[str, str]:
     return found
 
 
-def write(measures: list[Measure], path: Path = RESULTS_FILE) -> dict[str, Any]:
-    document = {
+def write(measures: list[Measure], path: Path = RESULTS_FILE, **extra: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
         "machine": machine(),
         "versions": versions(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "measures": [asdict(m) for m in measures],
+        **extra,
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
     return document
@@ -133,11 +141,11 @@ def table(measures: list[Measure]) -> str:
                 m.name,
                 m.database,
                 m.scale,
-                f"{m.value:,.3f} {m.unit}",
+                f"{m.status}: {m.reason}"[:60] if m.value is None else f"{m.value:,.3f} {m.unit}",
                 "" if m.floor is None else f"{m.floor:,.3f}",
                 "" if m.ratio is None else f"{m.ratio:.2f}",
                 m.target,
-                "yes" if m.meets else "NO",
+                "-" if m.status != "ok" else ("yes" if m.meets else "NO"),
             )
         )
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]

@@ -53,3 +53,24 @@ def role_required(*roles: Iterable[str] | str) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+def second_factor_required(view: View) -> View:
+    """For pages under /accounts/, which the second-factor middleware leaves open (sign-in must
+    work before the second factor): a user who must verify does so before the page opens."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from django.conf import settings
+        from django.shortcuts import redirect
+
+        from .middleware import needs_second_factor
+        from .selectors import has_confirmed_device
+
+        if settings.HEARTH_ENFORCE_2FA and needs_second_factor(request):
+            if has_confirmed_device(request.user):
+                return redirect(f"/accounts/two-factor/verify/?next={request.get_full_path()}")
+            return redirect("/accounts/two-factor/setup/")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -50,6 +50,8 @@ PASTORAL_TEAM = frozenset(
 WHOLE_SCHOOL_ROLES = PASTORAL_TEAM - {Role.HEAD_OF_YEAR} | {Role.ATTENDANCE_OFFICER, Role.ADMIN}
 # Roles that never see a named pupil.
 AGGREGATE_ONLY_ROLES = frozenset({Role.GOVERNOR, Role.TRUST_OFFICER})
+# Roles that may read the audit log (who looked at which record).
+AUDIT_READERS = DSL_TEAM | {Role.ADMIN, Role.HEADTEACHER}
 # Roles that must sign in with a second factor: every role that can read safeguarding records or
 # change who can.
 TWO_FACTOR_ROLES = DSL_TEAM | SENIOR_LEADERSHIP | {Role.ADMIN}

@@ -73,3 +73,59 @@ def unread_notifications(user: Any, school: School | None) -> list[Any]:
     return list(
         Notification.objects.filter(user=user, school=school, read_at__isnull=True).order_by("-created_at")[:50]
     )
+
+
+def school_users(school: School, *, include_inactive: bool = False) -> list[tuple[User, list[str], bool]]:
+    """[(user, role labels held in `school`, has 2FA)] for everyone with a role there, by name."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    memberships = Membership.objects.filter(school=school).select_related("user")
+    if not include_inactive:
+        memberships = memberships.filter(is_active=True)
+    labels = dict(Role.choices)
+    by_user: dict[int, tuple[User, list[str]]] = {}
+    for m in memberships.order_by("user__last_name", "user__first_name", "role"):
+        entry = by_user.setdefault(m.user_id, (m.user, []))
+        if m.is_active:
+            entry[1].append(str(labels[m.role]))
+    with_2fa = set(TOTPDevice.objects.filter(user_id__in=by_user, confirmed=True).values_list("user_id", flat=True))
+    return [(user, roles, user.pk in with_2fa) for user, roles in by_user.values()]
+
+
+def get_school_user(school: School, viewer: Any, user_id: int) -> User:
+    """A user holding (or having held) a role in `school`; 404 otherwise, and the refusal is
+    audited."""
+    from django.http import Http404
+
+    from apps.audit import services as audit
+    from apps.audit.models import Verb
+
+    user = User.objects.filter(pk=user_id, memberships__school=school).distinct().first()
+    if user is None:
+        audit.record(viewer, Verb.DENIED, ("accounts.user", user_id), school=school, reason="accounts.user_detail")
+        raise Http404("No such member of staff.")
+    return user
+
+
+def active_roles_in(school: School, user: User) -> list[str]:
+    return list(Membership.objects.filter(school=school, user=user, is_active=True).values_list("role", flat=True))
+
+
+def staff_missing_second_factor(school: School) -> list[User]:
+    """Active staff whose roles here need a second factor and who have not set one up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .models import TWO_FACTOR_ROLES
+
+    with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__school=school,
+            memberships__is_active=True,
+            memberships__role__in=TWO_FACTOR_ROLES,
+        )
+        .exclude(pk__in=with_device)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

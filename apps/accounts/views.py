@@ -7,15 +7,20 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
+
 from . import selectors, services
-from .forms import SwitchSchoolForm, TokenForm
+from .decorators import role_required, second_factor_required
+from .forms import NewUserForm, RolesForm, SwitchSchoolForm, TokenForm
 from .models import Role
+from .types import HearthRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -125,3 +130,87 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
     notification = services.mark_notification_read(request.user, notification_id=notification_id)
     return redirect(notification.url if notification.url.startswith("/") else "home")
+
+
+# User administration ---------------------------------------------------------------------------
+
+
+@login_required
+@second_factor_required
+@role_required(Role.ADMIN)
+def users(request: HearthRequest) -> HttpResponse:
+    show_all = request.GET.get("all") == "1"
+    rows = selectors.school_users(request.school, include_inactive=show_all)
+    return render(request, "accounts/users.html", {"rows": rows, "show_all": show_all})
+
+
+@login_required
+@second_factor_required
+@role_required(Role.ADMIN)
+def user_add(request: HearthRequest) -> HttpResponse:
+    form = NewUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(request.user, school=request.school, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{user.display_name} added. They have been emailed a link to choose a password.")
+            return redirect("accounts:user_detail", user_id=user.pk)
+    return render(request, "accounts/user_add.html", {"form": form})
+
+
+@login_required
+@second_factor_required
+@role_required(Role.ADMIN)
+def user_detail(request: HearthRequest, user_id: int) -> HttpResponse:
+    person = selectors.get_school_user(request.school, request.user, user_id)
+    form = RolesForm(request.POST or None, initial={"roles": selectors.active_roles_in(request.school, person)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_roles(request.user, school=request.school, user=person, roles=form.cleaned_data["roles"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Roles for {person.display_name} saved.")
+            return redirect("accounts:user_detail", user_id=person.pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": person,
+            "form": form,
+            "has_2fa": selectors.has_confirmed_device(person),
+            "is_self": person.pk == request.user.pk,
+        },
+    )
+
+
+@login_required
+@second_factor_required
+@role_required(Role.ADMIN)
+@require_POST
+def user_deactivate(request: HearthRequest, user_id: int) -> HttpResponse:
+    person = selectors.get_school_user(request.school, request.user, user_id)
+    try:
+        services.deactivate_user(request.user, school=request.school, user=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{person.display_name} no longer has a role at {request.school.name}.")
+    return redirect("accounts:user_detail", user_id=person.pk)
+
+
+@login_required
+@second_factor_required
+@role_required(Role.ADMIN)
+@require_POST
+def user_reset_2fa(request: HearthRequest, user_id: int) -> HttpResponse:
+    person = selectors.get_school_user(request.school, request.user, user_id)
+    try:
+        services.reset_two_factor(request.user, school=request.school, user=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{person.display_name} will set up a new authenticator at their next sign-in.")
+    return redirect("accounts:user_detail", user_id=person.pk)

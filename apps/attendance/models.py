@@ -128,3 +128,205 @@ class AttendanceSettings(SchoolScopedModel):
     def clean(self) -> None:
         if self.register_open_minutes > statutory.MAX_REGISTER_OPEN_MINUTES:
             raise ValidationError({"register_open_minutes": "A register may stay open for no more than 30 minutes."})
+
+
+class RegisterTaken(models.Model):
+    """That a form's register was taken for a session, by whom and when (for the completion
+    overview). The marks themselves are in `Mark`; this row is only the receipt."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    form = models.ForeignKey("people.Form", on_delete=models.PROTECT, related_name="registers_taken")
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["form", "date", "session"], name="uniq_register_taken")]
+        indexes = [models.Index(fields=["school", "date", "session"], name="att_register_school_day")]
+
+    def __str__(self) -> str:
+        return f"{self.form} {self.date:%d/%m/%Y} {self.session}"
+
+
+class ContactAttempt(models.Model):
+    """One first-day call (or message) to a carer about an absence, and its outcome (issue 5,
+    domain §1.5 stage 1: first-day calling). Rows are only ever added."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+        HOME_VISIT = "home_visit", "Home visit"
+
+    class Outcome(models.TextChoices):
+        NO_ANSWER = "no_answer", "No answer"
+        MESSAGE_LEFT = "message_left", "Message left"
+        REASON_GIVEN = "reason_given", "Reason given"
+        NUMBER_WRONG = "number_wrong", "Number not working"
+        PUPIL_ON_WAY = "on_way", "Pupil on the way in"
+        CARER_UNAWARE = "carer_unaware", "Carer did not know the pupil was absent"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="attendance_contacts")
+    date = models.DateField(help_text="The day of the absence.")
+    carer = models.ForeignKey("people.Carer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=12, choices=Method.choices, default=Method.PHONE)
+    outcome = models.CharField(max_length=15, choices=Outcome.choices)
+    new_code = models.CharField(max_length=3, blank=True, help_text="The code recorded from this call, if any.")
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["school", "date"], name="att_contact_school_day")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} {self.date:%d/%m/%Y}: {self.get_outcome_display()}"
+
+
+class AbsenceAlert(models.Model):
+    """The DSL was alerted that a pupil with a social worker was absent without explanation
+    (domain §1.7, guidance para 52). One per pupil per day, so the DSL is told once."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    alerted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pupil", "date"], name="uniq_absence_alert")]
+
+    def __str__(self) -> str:
+        return f"Absence alert {self.pupil_id} {self.date:%d/%m/%Y}"
+
+
+class PenaltyDecision(models.Model):
+    """The record that a penalty notice was considered when the national threshold was met, with
+    the decision and its reason (domain §1.6: a notice must be considered, not automatically
+    issued)."""
+
+    class Decision(models.TextChoices):
+        ISSUE = "issue", "Issue a penalty notice"
+        NOTICE_TO_IMPROVE = "notice_to_improve", "Notice to Improve first"
+        NOT_ISSUE = "not_issue", "Do not issue: support instead"
+        OTHER_ACTION = "other_action", "Other legal action (limit reached)"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="penalty_decisions")
+    considered_on = models.DateField()
+    unauthorised_sessions = models.PositiveSmallIntegerField()
+    window_start = models.DateField()
+    window_end = models.DateField()
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reason = models.CharField(max_length=500)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-considered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} {self.considered_on:%d/%m/%Y}: {self.get_decision_display()}"
+
+
+class PenaltyNotice(models.Model):
+    """A penalty notice issued to one parent for one child (domain §1.6). Status changes are kept
+    as `PenaltyNoticeEvent` rows; a withdrawn notice stays on record but does not count."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        PAID = "paid", "Paid"
+        UNPAID = "unpaid", "Not paid"
+        PROSECUTED = "prosecuted", "Referred for prosecution"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="penalty_notices")
+    carer = models.ForeignKey("people.Carer", on_delete=models.PROTECT, related_name="penalty_notices")
+    decision = models.ForeignKey(PenaltyDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField()
+    sequence = models.PositiveSmallIntegerField(help_text="1st or 2nd notice in the 3-year period.")
+    amount_full = models.PositiveSmallIntegerField(help_text="£ due if paid within 28 days.")
+    amount_reduced = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="£ due if paid within 21 days (first notice only)."
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ISSUED)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Penalty notice {self.issued_on:%d/%m/%Y} ({self.get_status_display()})"
+
+
+class PenaltyNoticeEvent(models.Model):
+    """A change of a penalty notice's status, with the reason (append-only)."""
+
+    notice = models.ForeignKey(PenaltyNotice, on_delete=models.PROTECT, related_name="events")
+    old_status = models.CharField(max_length=12, choices=PenaltyNotice.Status.choices, blank=True)
+    new_status = models.CharField(max_length=12, choices=PenaltyNotice.Status.choices)
+    on = models.DateField()
+    reason = models.CharField(max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.old_status or '-'} → {self.new_status}"
+
+
+class LadderStep(models.Model):
+    """One step on the support-first ladder on a pupil's attendance record (domain §1.5): a
+    meeting, a support plan, an attendance contract, Early Help, a Notice to Improve, a penalty
+    notice, an Education Supervision Order or prosecution; with date, outcome and next review."""
+
+    class Stage(models.TextChoices):
+        MEETING = "meeting", "Attendance meeting"
+        SUPPORT_PLAN = "support_plan", "Support plan"
+        CONTRACT = "contract", "Attendance contract"
+        EARLY_HELP = "early_help", "Early Help plan"
+        NOTICE_TO_IMPROVE = "notice_to_improve", "Notice to Improve"
+        PENALTY_NOTICE = "penalty_notice", "Penalty notice"
+        ESO = "eso", "Education Supervision Order"
+        PROSECUTION = "prosecution", "Prosecution (s444 Education Act 1996)"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="attendance_steps")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    on = models.DateField()
+    outcome = models.CharField(max_length=500, blank=True)
+    next_review = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.on:%d/%m/%Y}"
+
+
+class Letter(models.Model):
+    """A letter to a carer produced at a ladder stage (the PDF is rebuilt from these fields)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="attendance_letters")
+    carer = models.ForeignKey("people.Carer", on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=20, choices=LadderStep.Stage.choices)
+    body = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Letter ({self.get_stage_display()}) {self.created_at:%d/%m/%Y}"

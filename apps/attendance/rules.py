@@ -42,6 +42,24 @@ def may_record_marks(user: Any, pupil: Any) -> bool:
     return bool(Role.FORM_TUTOR in roles and pupil.form_id and pupil.form.tutors.filter(pk=user.pk).exists())
 
 
+def may_take_register(user: Any, form: Any) -> bool:
+    """Whether `user` may take `form`'s register: its tutor, the head of its year, or a
+    whole-school role."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    roles = roles_in(user, form.school_id)
+    if roles & WHOLE_SCHOOL_ROLES:
+        return True
+    if Role.HEAD_OF_YEAR in roles and form.year_group.heads.filter(pk=user.pk).exists():
+        return True
+    return bool(Role.FORM_TUTOR in roles and form.tutors.filter(pk=user.pk).exists())
+
+
+def may_manage(user: Any, school: Any) -> bool:
+    """Attendance-office work: amendments, follow-up, penalty notices, letters."""
+    return bool(roles_in(user, school) & ATTENDANCE_TEAM)
+
+
 @rules.predicate
 def records_marks_for(user: Any, pupil: Any) -> bool:
     return pupil is not None and may_record_marks(user, pupil)

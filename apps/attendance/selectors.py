@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, cast
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.http import Http404
 
+from apps.accounts.models import WHOLE_SCHOOL_ROLES, Role
+from apps.accounts.selectors import roles_in
+from apps.audit import services as audit
+from apps.audit.models import Verb
 from apps.core.calendar import SchoolCalendar
 from apps.core.models import School
+from apps.people.models import Form, Pupil, PupilCarer
 
 from . import statutory
-from .models import Mark
+from .models import ContactAttempt, Mark, MarkHistory, RegisterTaken
 from .statutory import AttendanceSummary
 
 #: Above this many pupils the selector reads the whole school and keeps the ones asked for,
@@ -128,3 +135,350 @@ def penalty_threshold(
     return [
         PenaltyFlag(r["pupil_id"], r["pupil__upn"], r["n"], start, end) for r in cast(Iterable[dict[str, Any]], rows)
     ]
+
+
+# Registers ---------------------------------------------------------------------------------------
+
+
+def register_forms(school: School, viewer: Any) -> QuerySet[Form]:
+    """The forms whose register `viewer` may take: every form for whole-school roles, the forms of
+    the years a head of year leads, a tutor's own forms."""
+    roles = roles_in(viewer, school)
+    qs = Form.objects.filter(school=school).select_related("year_group").order_by("year_group__number", "name")
+    if roles & WHOLE_SCHOOL_ROLES:
+        return qs
+    condition = Q(pk__in=[])
+    if Role.HEAD_OF_YEAR in roles:
+        condition |= Q(year_group__heads=viewer)
+    if Role.FORM_TUTOR in roles:
+        condition |= Q(tutors=viewer)
+    return qs.filter(condition).distinct()
+
+
+def get_register_form(school: School, viewer: Any, form_id: int) -> Form:
+    """The form, or 404 when it is missing or not one whose register `viewer` may take (audited)."""
+    form = register_forms(school, viewer).filter(pk=form_id).first()
+    if form is None:
+        audit.record(viewer, Verb.DENIED, ("people.form", form_id), school=school, reason="attendance.register")
+        raise Http404("No such form.")
+    return form
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    pupil: Pupil
+    mark: Mark | None
+
+    @property
+    def elsewhere(self) -> bool:
+        """Marked by someone other than the register (a trip, a suspension, a closure...)."""
+        return self.mark is not None and self.mark.source != "register"
+
+
+def register_rows(form: Form, day: dt.date, session: str) -> list[RegisterRow]:
+    """The pupils on roll in `form` on `day`, with the mark already held for the session."""
+    pupils = list(
+        Pupil.objects.filter(form=form, admission_date__lte=day)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
+        .order_by("legal_surname", "legal_forename")
+    )
+    marks = {m.pupil_id: m for m in marks_for(form.school, [p.pk for p in pupils], day, session)}
+    return [RegisterRow(p, marks.get(p.pk)) for p in pupils]
+
+
+@dataclass(frozen=True)
+class RegisterStatus:
+    form: Form
+    taken: RegisterTaken | None
+    pupils: int
+
+
+def register_completion(school: School, day: dt.date, session: str) -> list[RegisterStatus]:
+    """Every form with pupils on roll, and whether its register was taken for the session."""
+    forms = list(
+        Form.objects.filter(school=school)
+        .select_related("year_group")
+        .annotate(
+            on_roll=Count(
+                "pupils",
+                filter=Q(pupils__admission_date__lte=day)
+                & (Q(pupils__leaving_date__isnull=True) | Q(pupils__leaving_date__gte=day)),
+            )
+        )
+        .order_by("year_group__number", "name")
+    )
+    taken = {
+        r.form_id: r
+        for r in RegisterTaken.objects.filter(school=school, date=day, session=session).select_related("taken_by")
+    }
+    return [RegisterStatus(f, taken.get(f.pk), f.on_roll) for f in forms if f.on_roll]  # type: ignore[attr-defined]
+
+
+def mark_history(school: School, pupil: Pupil, start: dt.date, end: dt.date) -> list[MarkHistory]:
+    return list(
+        MarkHistory.objects.filter(school=school, mark__pupil=pupil, mark__date__gte=start, mark__date__lte=end)
+        .select_related("mark", "amended_by", "old_recorded_by")
+        .order_by("-amended_at", "-id")
+    )
+
+
+# One pupil ---------------------------------------------------------------------------------------
+
+
+def year_start(day: dt.date) -> dt.date:
+    from apps.core.calendar import academic_year_start
+
+    return academic_year_start(day)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    am: str
+    pm: str
+    school_day: bool
+
+
+def session_calendar(school: School, pupil: Pupil, start: dt.date, end: dt.date) -> list[list[CalendarDay]]:
+    """Weeks (Monday to Friday) from `start` to `end` with the pupil's AM and PM codes."""
+    calendar = SchoolCalendar.for_school(school)
+    marks = {
+        (m.date, m.session): m.code
+        for m in Mark.objects.filter(school=school, pupil=pupil, date__gte=start, date__lte=end).only(
+            "date", "session", "code"
+        )
+    }
+    weeks: list[list[CalendarDay]] = []
+    monday = statutory.week_start(start)
+    while monday <= end:
+        week = []
+        for i in range(5):
+            day = monday + dt.timedelta(days=i)
+            week.append(
+                CalendarDay(day, marks.get((day, "AM"), ""), marks.get((day, "PM"), ""), calendar.is_school_day(day))
+            )
+        weeks.append(week)
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+def pupil_attendance(
+    school: School, viewer: Any, pupil: Pupil, start: dt.date, end: dt.date, *, today: dt.date
+) -> dict[str, Any]:
+    """Everything on a pupil's attendance page. The viewer has already been checked."""
+    calendar = SchoolCalendar.for_school(school)
+    term = calendar.term_containing(today)
+    year_from = year_start(today)
+    summaries = {
+        "Year to date": attendance_summaries(school, [pupil.pk], year_from, today)[pupil.pk],
+        "Selected range": attendance_summaries(school, [pupil.pk], start, end)[pupil.pk],
+    }
+    if term is not None:
+        summaries["This half-term"] = attendance_summaries(school, [pupil.pk], term.start_date, today)[pupil.pk]
+    cal_end = min(end, today)
+    cal_start = max(start, cal_end - dt.timedelta(weeks=12))
+    return {
+        "summaries": summaries,
+        "start": start,
+        "end": end,
+        "weeks": session_calendar(school, pupil, cal_start, cal_end),
+        "history": mark_history(school, pupil, year_from - dt.timedelta(days=365), today)[:50],
+    }
+
+
+# First-day response (issue 5; domain §1.5 stage 1, §1.2 on N) -----------------------------------
+
+
+@dataclass
+class FirstDayRow:
+    pupil: Pupil
+    sessions: list[str]
+    carers: list[Any]  # PupilCarer links in priority order, restricted ones included (to show why)
+    contacts: list[ContactAttempt]
+
+
+def first_day_list(school: School, day: dt.date) -> list[FirstDayRow]:
+    """Pupils marked `N` (no reason yet) on `day`, with their carers in contact-priority order
+    (restrictions shown, so no one rings a carer they must not) and the calls logged so far."""
+    marks = list(
+        on_roll_marks(school, day, day)
+        .filter(code="N")
+        .select_related("pupil", "pupil__form", "pupil__year_group")
+        .order_by("pupil__legal_surname", "pupil__legal_forename", "session")
+    )
+    rows: dict[int, FirstDayRow] = {}
+    for mark in marks:
+        row = rows.setdefault(mark.pupil_id, FirstDayRow(mark.pupil, [], [], []))
+        row.sessions.append(mark.session)
+    if not rows:
+        return []
+    links = PupilCarer.objects.filter(pupil_id__in=rows).select_related("carer").order_by("contact_priority", "id")
+    for link in links:
+        rows[link.pupil_id].carers.append(link)
+    for contact in ContactAttempt.objects.filter(school=school, date=day, pupil_id__in=rows).select_related(
+        "carer", "recorded_by"
+    ):
+        rows[contact.pupil_id].contacts.append(contact)
+    return list(rows.values())
+
+
+@dataclass(frozen=True)
+class OverdueN:
+    pupil: Pupil
+    first: dt.date
+    sessions: int
+
+
+def overdue_n_marks(school: School, today: dt.date, *, calendar: SchoolCalendar | None = None) -> list[OverdueN]:
+    """Pupils with an `N` still unresolved after the school's limit in school days (a setting:
+    the widely quoted 5 days is unconfirmed, domain §1.2). Looks back one year."""
+    from .models import AttendanceSettings
+
+    calendar = calendar or SchoolCalendar.for_school(school)
+    policy = AttendanceSettings.objects.filter(school=school).first()
+    limit = policy.n_code_limit_school_days if policy else 5
+    try:
+        limit_day = calendar.add_school_days(today, -limit)
+    except ValueError:
+        return []
+    rows = (
+        on_roll_marks(school, today - dt.timedelta(days=365), limit_day)
+        .filter(code="N")
+        .values("pupil_id")
+        .annotate(first=Min("date"), n=Count("pk"))
+        .order_by("first")
+    )
+    found = list(cast(Iterable[dict[str, Any]], rows))
+    pupils = Pupil.objects.select_related("form").in_bulk([r["pupil_id"] for r in found])
+    return [OverdueN(pupils[r["pupil_id"]], r["first"], r["n"]) for r in found if r["pupil_id"] in pupils]
+
+
+# Measures: persistent and severe absence, group breakdowns (domain §1.3) -------------------------
+
+
+@dataclass(frozen=True)
+class PupilMeasure:
+    pupil: Pupil
+    summary: AttendanceSummary
+
+
+def _pupils_on_roll_between(school: School, start: dt.date, end: dt.date) -> QuerySet[Pupil]:
+    return (
+        Pupil.objects.filter(school=school, admission_date__lte=end)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
+        .select_related("year_group", "form")
+    )
+
+
+def absence_list(
+    school: School,
+    viewer: Any,
+    start: dt.date,
+    end: dt.date,
+    *,
+    year: int | None = None,
+    form: str = "",
+    band: str = "pa",
+) -> list[PupilMeasure]:
+    """Pupils the viewer may see with persistent (≥ 10%) or severe (≥ 50%) absence over
+    `start`..`end`, counting only sessions on roll, thresholds tested on exact integers
+    (domain §1.3). `band`: "pa" (PA, which includes SA), "sa", or "all". Highest absence first."""
+    from apps.people.selectors import pupil_visibility
+
+    pupils = _pupils_on_roll_between(school, start, end)
+    condition = pupil_visibility(school, viewer)
+    if condition is not None:
+        pupils = pupils.filter(condition).distinct()
+    if year is not None:
+        pupils = pupils.filter(year_group__number=year)
+    if form:
+        pupils = pupils.filter(form__name=form)
+    by_id = {p.pk: p for p in pupils}
+    summaries = attendance_summaries(school, by_id if len(by_id) <= _IN_LIST_LIMIT else None, start, end)
+    rows = []
+    for pid, summary in summaries.items():
+        if pid not in by_id or not summary.possible_sessions:
+            continue
+        if band == "sa" and not summary.severe_absentee:
+            continue
+        if band == "pa" and not summary.persistent_absentee:
+            continue
+        rows.append(PupilMeasure(by_id[pid], summary))
+    rows.sort(key=lambda r: (-r.summary.absence_fraction, r.pupil.legal_surname, r.pupil.legal_forename))
+    return rows
+
+
+BREAKDOWNS: dict[str, str] = {
+    "year": "Year group",
+    "form": "Form",
+    "sex": "Sex",
+    "fsm": "Free school meals",
+    "sen": "SEN status",
+    "eal": "English as an additional language",
+    "looked_after": "Looked after",
+}
+
+
+@dataclass
+class GroupMeasure:
+    label: str
+    pupils: int = 0
+    summary: AttendanceSummary = field(default_factory=AttendanceSummary)
+    persistent: int = 0
+    severe: int = 0
+
+    @property
+    def pa_rate(self) -> Fraction:
+        return Fraction(self.persistent, self.pupils) if self.pupils else Fraction(0)
+
+
+def _group_label(pupil: Pupil, by: str) -> str:
+    if by == "year":
+        return str(pupil.year_group)
+    if by == "form":
+        return pupil.form.name if pupil.form else "No form"
+    if by == "sex":
+        return pupil.get_sex_display()
+    if by == "sen":
+        return pupil.get_sen_status_display()
+    value = {"fsm": pupil.fsm, "eal": pupil.eal, "looked_after": pupil.looked_after}[by]
+    return "Yes" if value else "No"
+
+
+def group_breakdown(school: School, start: dt.date, end: dt.date, by: str) -> tuple[list[GroupMeasure], GroupMeasure]:
+    """Attendance, PA and SA counts per group and for the whole school (no names: governors and
+    trust officers may see it). A pupil counts in PA when their own absence is ≥ 10% (domain §1.3)."""
+    pupils = {p.pk: p for p in _pupils_on_roll_between(school, start, end)}
+    summaries = attendance_summaries(school, None, start, end)
+    groups: dict[str, GroupMeasure] = {}
+    total = GroupMeasure("Whole school")
+    for pid, summary in summaries.items():
+        pupil = pupils.get(pid)
+        if pupil is None or not summary.possible_sessions:
+            continue
+        for group in (groups.setdefault(_group_label(pupil, by), GroupMeasure(_group_label(pupil, by))), total):
+            group.pupils += 1
+            group.summary = group.summary + summary
+            group.persistent += summary.persistent_absentee
+            group.severe += summary.severe_absentee
+    return sorted(groups.values(), key=lambda g: g.label), total
+
+
+def persistent_absence_counts(school: School, start: dt.date, end: dt.date) -> tuple[int, int, int]:
+    """(pupils with sessions, PA count, SA count) for the whole school."""
+    _groups, total = group_breakdown(school, start, end, "year")
+    return total.pupils, total.persistent, total.severe
+
+
+def todays_absentees(school: School, day: dt.date) -> dict[str, int]:
+    """Counts of today's marks by statistical meaning (no names) for the home panel."""
+    rows = Mark.objects.filter(school=school, date=day).values("code").annotate(n=Count("pk")).order_by()
+    counts = {"unauthorised": 0, "authorised": 0, "n": 0}
+    for row in cast(Iterable[dict[str, Any]], rows):
+        if row["code"] in statutory.UNAUTHORISED_CODES:
+            counts["unauthorised"] += row["n"]
+        if row["code"] in statutory.AUTHORISED_CODES:
+            counts["authorised"] += row["n"]
+        if row["code"] == "N":
+            counts["n"] += row["n"]
+    return counts

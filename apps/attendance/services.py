@@ -8,12 +8,14 @@ the same set-based writer (`apply_marks`), so a mark is never overwritten withou
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from apps.audit import services as audit
@@ -22,8 +24,8 @@ from apps.core.calendar import SchoolCalendar
 from apps.core.models import School
 
 from . import statutory
-from .models import Mark, MarkHistory, Source
-from .rules import may_record_marks
+from .models import AttendanceSettings, Mark, MarkHistory, RegisterTaken, Source
+from .rules import may_manage, may_record_marks, may_take_register
 
 # Writing marks -------------------------------------------------------------------------------
 
@@ -218,3 +220,335 @@ def record_marks(
                 reason=f"attendance.record_marks:{code}:{len(rows)}",
             )
     return result.marks
+
+
+# Retrying on lock and serialisation errors ------------------------------------------------------
+
+_RETRY_ATTEMPTS = 6
+T = TypeVar("T")
+
+
+def _is_retryable(exc: Exception) -> bool:
+    """A lock or serialisation failure (SQLite "database is locked", PostgreSQL serialisation or
+    deadlock), or a race on creating the same mark or register receipt: run it again."""
+    text = str(exc).lower()
+    if isinstance(exc, OperationalError):
+        return any(w in text for w in ("locked", "busy", "could not serialize", "deadlock"))
+    if isinstance(exc, IntegrityError):
+        return any(w in text for w in ("uniq_mark_per_session", "uniq_register_taken", "attendance_mark.", "unique"))
+    return False
+
+
+def with_retry(work: Callable[[], T], *, attempts: int = _RETRY_ATTEMPTS) -> T:
+    """Run `work` in its own transaction (a savepoint when already inside one), again after a short
+    random pause when it fails on a lock or a concurrent insert. Each attempt rereads the data, so
+    a retried save sees the other writer's marks and loses none of them."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return work()
+        except (OperationalError, IntegrityError) as exc:
+            if attempt == attempts - 1 or not _is_retryable(exc):
+                raise
+            time.sleep(0.02 * (2**attempt) + random.random() * 0.02)
+    raise AssertionError("unreachable")
+
+
+def settings_for(school: School) -> AttendanceSettings:
+    found = AttendanceSettings.objects.filter(school=school).first()
+    return found or AttendanceSettings(school=school)
+
+
+# Taking a register (domain §1.1) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """What the register form sent for one pupil. `seen` is the code the page showed when it was
+    loaded ("" for none): a mark changed by someone else since then is not overwritten."""
+
+    pupil_id: int
+    code: str
+    minutes_late: int | None = None
+    seen: str = ""
+
+
+@dataclass
+class RegisterResult:
+    created: int = 0
+    amended: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    converted: list[str] = field(default_factory=list)  # L after close recorded as U
+    marks: list[Mark] = field(default_factory=list)
+
+
+REGISTER_CORRECTION_REASON = "Corrected on the register"
+
+
+def take_register(
+    actor: Any,
+    *,
+    form: Any,
+    day: dt.date,
+    session: str,
+    entries: Sequence[RegisterEntry],
+    calendar: SchoolCalendar | None = None,
+    now: dt.datetime | None = None,
+) -> RegisterResult:
+    """Save a form's register for one session in one transaction (domain §1.1).
+
+    Blank codes are left unmarked. `L` with minutes late beyond the time the register stays open
+    is recorded as `U` (arrived after registration closed). A mark someone else changed after the
+    page was loaded is kept and reported as a conflict, never overwritten. Retries on lock and
+    serialisation errors, so two people saving the same register at once both keep their marks."""
+    school = form.school
+    if not may_take_register(actor, form):
+        audit.record(actor, Verb.DENIED, form, school=school, reason="attendance.take_register")
+        raise PermissionDenied("You cannot take this form's register.")
+    calendar = calendar or SchoolCalendar.for_school(school)
+    if session not in calendar.sessions_on(day):
+        raise ValidationError(f"{day:%d/%m/%Y} {session} is not a school session, so there is no register to take.")
+    policy = settings_for(school)
+    pupils = {p.pk: p for p in form.pupils.all()}
+    errors: list[str] = []
+    wanted: list[tuple[RegisterEntry, str, int | None]] = []
+    converted: list[str] = []
+    for entry in entries:
+        pupil = pupils.get(entry.pupil_id)
+        if pupil is None:
+            errors.append("A pupil on the page is no longer in this form: reload the register.")
+            continue
+        if not entry.code.strip():
+            continue
+        code = statutory.normalise_code(entry.code, session)
+        minutes = entry.minutes_late
+        if code == "L" and minutes is not None and statutory.late_code(minutes, policy.register_open_minutes) == "U":
+            code = "U"
+            converted.append(f"{pupil.full_name}: arrived {minutes} minutes after the register opened, so U.")
+        if code not in statutory.LATE_CODES:
+            minutes = None
+        if problem := validate_mark(pupil, day, session, code, minutes):
+            errors.append(f"{pupil.full_name}: {problem}")
+            continue
+        wanted.append((entry, code, minutes))
+    if errors:
+        raise ValidationError(errors)
+
+    def work() -> RegisterResult:
+        result = RegisterResult(converted=list(converted))
+        held = {
+            m.pupil_id: m for m in Mark.objects.filter(school=school, date=day, session=session, pupil_id__in=pupils)
+        }
+        rows: list[MarkRow] = []
+        for entry, code, minutes in wanted:
+            mark = held.get(entry.pupil_id)
+            current = mark.code if mark else ""
+            if current and current != entry.seen and (current, mark and mark.minutes_late) != (code, minutes):
+                result.conflicts.append(
+                    f"{pupils[entry.pupil_id].full_name}: already marked {current} by someone else; kept."
+                )
+                continue
+            rows.append(MarkRow(entry.pupil_id, day, session, code, minutes))
+        written = apply_marks(
+            school, rows, actor=actor, source=Source.REGISTER, reason=REGISTER_CORRECTION_REASON, now=now
+        )
+        result.created, result.amended, result.unchanged = written.created, written.amended, written.unchanged
+        result.marks = written.marks
+        RegisterTaken.objects.update_or_create(
+            form=form,
+            date=day,
+            session=session,
+            defaults={"school": school, "taken_by": _user_or_none(actor), "taken_at": now or timezone.now()},
+        )
+        audit.record(
+            actor,
+            Verb.AMEND if written.amended else Verb.CREATE,
+            form,
+            school=school,
+            reason=f"attendance.take_register:{day:%Y%m%d}{session}:{len(rows)}",
+        )
+        absent = [m.pupil_id for m in written.marks if m.code == "N"]
+        if absent:
+            alert_dsl_of_unexplained_absence(school, day=day, pupil_ids=absent)
+        return result
+
+    return with_retry(work)
+
+
+def amend_mark(
+    actor: Any,
+    *,
+    pupil: Any,
+    day: dt.date,
+    session: str,
+    code: str,
+    reason: str,
+    minutes_late: int | None = None,
+) -> Mark:
+    """The attendance office changes one mark, giving a reason (domain §1.1: the original entry,
+    the new one, the reason, the date and who are all kept)."""
+    school = pupil.school
+    if not may_manage(actor, school):
+        audit.record(actor, Verb.DENIED, pupil, pupil=pupil, school=school, reason="attendance.amend_mark")
+        raise PermissionDenied("Only the attendance office can amend marks.")
+    if not reason.strip():
+        raise ValidationError("Give the reason for the change: it is kept with the register.")
+    marks = with_retry(
+        lambda: record_marks(
+            actor,
+            school=school,
+            pupil=pupil,
+            sessions=[(day, session)],
+            code=code,
+            reason=reason,
+            minutes_late=minutes_late,
+            source=Source.OFFICE,
+        )
+    )
+    return marks[0]
+
+
+# The DSL alert for pupils with a social worker (domain §1.7) --------------------------------------
+
+
+def social_worker_pupils(school: School) -> set[int]:
+    """Pupils with a social worker, from the safeguarding module (empty until it is installed)."""
+    try:
+        from apps.safeguarding.selectors import pupils_with_social_worker
+    except ImportError:
+        return set()
+    return set(pupils_with_social_worker(school))
+
+
+def alert_dsl_of_unexplained_absence(school: School, *, day: dt.date, pupil_ids: Iterable[int]) -> list[int]:
+    """Tell the DSL team, the same day, about each pupil with a social worker who is absent without
+    explanation (domain §1.7, guidance para 52: the social worker is to be told). Each pupil is
+    alerted once a day. Returns the ids alerted now."""
+    from django.urls import reverse
+
+    from apps.accounts.models import DSL_TEAM
+    from apps.accounts.selectors import staff_with_role
+    from apps.accounts.services import notify
+
+    from .models import AbsenceAlert
+
+    ids = set(pupil_ids) & social_worker_pupils(school)
+    if not ids:
+        return []
+    already = set(
+        AbsenceAlert.objects.filter(school=school, date=day, pupil_id__in=ids).values_list("pupil_id", flat=True)
+    )
+    fresh = sorted(ids - already)
+    if not fresh:
+        return []
+    now = timezone.now()
+    AbsenceAlert.objects.bulk_create(
+        [AbsenceAlert(school=school, pupil_id=pid, date=day, alerted_at=now) for pid in fresh]
+    )
+    dsls = staff_with_role(school, *DSL_TEAM)
+    for pid in fresh:
+        notify(
+            dsls,
+            school=school,
+            title="A pupil with a social worker is absent without explanation today: tell their social worker.",
+            url=reverse("attendance:pupil", kwargs={"pupil_id": pid}),
+            urgent=True,
+        )
+        audit.record(
+            None,
+            Verb.CREATE,
+            ("attendance.absence_alert", pid),
+            school=school,
+            pupil=pid,
+            reason="attendance.dsl_alert",
+        )
+    return fresh
+
+
+# First-day response ------------------------------------------------------------------------------
+
+
+def record_contact(
+    actor: Any,
+    *,
+    pupil: Any,
+    day: dt.date,
+    carer_id: int | None,
+    method: str,
+    outcome: str,
+    new_code: str = "",
+    note: str = "",
+) -> Any:
+    """Log one call (or message) about a pupil's `N` absence on `day` and, when it gave a reason,
+    replace the `N` marks that day with `new_code` (an `N` must be replaced once the reason is known,
+    domain §1.2). A carer under a no-contact restriction cannot be logged as called."""
+    from apps.chronology.models import Confidentiality, Kind
+    from apps.chronology.services import add_entry
+    from apps.people.models import PupilCarer
+
+    from .models import ContactAttempt
+
+    school = pupil.school
+    if not may_manage(actor, school):
+        audit.record(actor, Verb.DENIED, pupil, pupil=pupil, school=school, reason="attendance.record_contact")
+        raise PermissionDenied("Only the attendance office logs first-day calls.")
+    carer = None
+    if carer_id is not None:
+        link = PupilCarer.objects.filter(pupil=pupil, carer_id=carer_id).select_related("carer").first()
+        if link is None:
+            raise ValidationError("That carer is not linked to this pupil.")
+        if not link.may_be_contacted:
+            raise ValidationError(
+                f"{link.carer.full_name} must not be contacted ({link.get_restriction_display()}): "
+                "call the next carer instead."
+            )
+        carer = link.carer
+    if outcome not in ContactAttempt.Outcome.values:
+        raise ValidationError("Choose the outcome of the call.")
+    code = statutory.normalise_code(new_code, "AM") if new_code else ""
+    if code and (problem := statutory.code_problem(code, day)):
+        raise ValidationError(problem)
+    if code == "N":
+        code = ""
+
+    def work() -> Any:
+        contact = ContactAttempt.objects.create(
+            school=school,
+            pupil=pupil,
+            date=day,
+            carer=carer,
+            method=method,
+            outcome=outcome,
+            new_code=code,
+            note=note[:300],
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        if code:
+            sessions = list(
+                Mark.objects.filter(school=school, pupil=pupil, date=day, code="N").values_list("date", "session")
+            )
+            if sessions:
+                record_marks(
+                    actor,
+                    school=school,
+                    pupil=pupil,
+                    sessions=sessions,
+                    code=code,
+                    reason=f"First-day call: {contact.get_outcome_display()}",
+                    source=Source.FOLLOW_UP,
+                )
+        add_entry(
+            pupil=pupil,
+            kind=Kind.CONTACT,
+            title=f"Attendance call about {day:%d/%m/%Y}: {contact.get_outcome_display()}",
+            summary=note,
+            author=actor,
+            source=contact,
+            confidentiality=Confidentiality.PASTORAL,
+        )
+        audit.record(actor, Verb.CREATE, contact, school=school, pupil=pupil, reason="attendance.record_contact")
+        return contact
+
+    return with_retry(work)

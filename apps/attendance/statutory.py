@@ -333,3 +333,57 @@ def penalty_amount(issued_dates: Iterable[dt.date], on: dt.date, paid_within_day
 
 CME_UNAUTHORISED_DAYS = 10
 CME_ILLNESS_DAYS = 15
+
+
+# Registers (domain §1.1) ---------------------------------------------------------------------
+
+#: Sessions after this local time of day count as the afternoon for "the current session".
+AFTERNOON_FROM = dt.time(12, 0)
+
+
+def current_session(now: dt.datetime) -> str:
+    """The session a register taken at local time `now` belongs to."""
+    return "AM" if now.time() < AFTERNOON_FROM else "PM"
+
+
+def late_code(minutes_late: int, register_open_minutes: int) -> str:
+    """The code for a pupil who arrives `minutes_late` after the register opened: `L` (present)
+    while the register is open, `U` (unauthorised) after it has closed (domain §1.1, reg 10
+    Table 1; the register stays open for the same time every session, at most 30 minutes)."""
+    return "L" if minutes_late <= min(register_open_minutes, MAX_REGISTER_OPEN_MINUTES) else "U"
+
+
+def register_closed(now: dt.time, opens: dt.time, open_minutes: int) -> bool:
+    """Whether a register that opened at `opens` and stays open `open_minutes` has closed by `now`."""
+    minutes = (now.hour * 60 + now.minute) - (opens.hour * 60 + opens.minute)
+    return minutes > min(open_minutes, MAX_REGISTER_OPEN_MINUTES)
+
+
+def is_unresolved_n_overdue(mark_day: dt.date, limit_day: dt.date) -> bool:
+    """An `N` is temporary and must be replaced once the reason is known (domain §1.2). The
+    limit is a school setting (the widely quoted 5 school days is unconfirmed): an `N` on or before
+    `limit_day` (today minus the limit in school days) is overdue."""
+    return mark_day <= limit_day
+
+
+# Penalty notices: amounts (domain §1.6) -------------------------------------------------------
+
+PENALTY_FIRST_FULL = 160
+PENALTY_FIRST_REDUCED = 80
+PENALTY_SECOND = 160
+
+
+def penalty_notice_terms(earlier_issued: Iterable[dt.date], on: dt.date) -> tuple[int, int, int | None]:
+    """(sequence, full amount £, reduced amount £ or None) for a notice to one parent for one
+    child issued on `on`, given the dates of that parent's earlier non-withdrawn notices for that
+    child. First notice: £160 within 28 days, £80 within 21 days; second within 3 years: a flat
+    £160; a third within 3 years is not allowed (ValueError) (domain §1.6, National Framework)."""
+    count = notices_in_limit_period(earlier_issued, on)
+    if count >= PENALTY_NOTICE_LIMIT:
+        raise ValueError(
+            "This parent has already had two penalty notices for this child in the last 3 years: "
+            "a third breach needs another legal step (for example prosecution), not a notice."
+        )
+    if count == 0:
+        return 1, PENALTY_FIRST_FULL, PENALTY_FIRST_REDUCED
+    return 2, PENALTY_SECOND, None

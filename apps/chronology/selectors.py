@@ -60,3 +60,19 @@ def pupil_chronology(
     if Confidentiality.SAFEGUARDING.value in visible_levels(viewer, school):
         audit.record(viewer, Verb.VIEW, ("chronology.safeguarding", pupil.pk), school=school, pupil=pupil)
     return qs
+
+
+def pupil_chronology_for_print(
+    school: Any,
+    viewer: Any,
+    pupil: Any,
+    *,
+    kinds: list[str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[Entry]:
+    """The entries `viewer` may read, for a printed copy. Printing is recorded in the audit log
+    (a copy has left the system), whatever the levels it holds."""
+    entries = list(pupil_chronology(school, viewer, pupil, kinds=kinds, start=start, end=end))
+    audit.record(viewer, Verb.PRINT, ("chronology.pupil", pupil.pk), school=school, pupil=pupil, reason="pdf")
+    return entries

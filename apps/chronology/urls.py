@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "chronology"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("pupil/<int:pupil_id>/", views.pupil_chronology, name="pupil"),
+    path("pupil/<int:pupil_id>/pdf/", views.pupil_chronology_pdf, name="pupil_pdf"),
+    path("pupil/<int:pupil_id>/note/", views.add_note, name="add_note"),
+]

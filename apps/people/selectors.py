@@ -161,3 +161,43 @@ def profile_sections(request: Any, pupil: Pupil) -> list[Any]:
     for provider in providers():
         sections.extend(provider(request, pupil))
     return sorted(sections, key=lambda s: s.order)
+
+
+def roll_summary(school: School, day: dt.date) -> list[dict[str, Any]]:
+    """Numbers on roll by year group, with the flags governors and leaders ask about. Aggregates
+    only: no pupil is named, so governors and trust officers may see it."""
+    from django.db.models import Count
+
+    on_roll = Pupil.objects.filter(school=school, admission_date__lte=day).filter(
+        Q(leaving_date__isnull=True) | Q(leaving_date__gte=day)
+    )
+    rows = (
+        on_roll.values("year_group__number")
+        .annotate(
+            pupils=Count("id"),
+            fsm=Count("id", filter=Q(fsm=True)),
+            sen=Count("id", filter=~Q(sen_status=Pupil.SenStatus.NONE)),
+            ehcp=Count("id", filter=Q(sen_status=Pupil.SenStatus.EHCP)),
+            looked_after=Count("id", filter=Q(looked_after=True)),
+        )
+        .order_by("year_group__number")
+    )
+    return [dict(row) for row in rows]
+
+
+def my_groups(school: School, user: Any, day: dt.date) -> dict[str, list[tuple[Any, int]]]:
+    """The forms a user tutors, the years they lead and the groups they teach, each with its
+    number of pupils on roll."""
+    from django.db.models import Count
+
+    on_roll = Q(pupils__admission_date__lte=day) & (
+        Q(pupils__leaving_date__isnull=True) | Q(pupils__leaving_date__gte=day)
+    )
+    forms_ = Form.objects.filter(school=school, tutors=user).annotate(n=Count("pupils", filter=on_roll))
+    years = YearGroup.objects.filter(school=school, heads=user).annotate(n=Count("pupils", filter=on_roll))
+    groups = TeachingGroup.objects.filter(school=school, teachers=user).annotate(n=Count("pupils", filter=on_roll))
+    return {
+        "forms": [(f, f.n) for f in forms_.order_by("name")],
+        "years": [(y, y.n) for y in years.order_by("number")],
+        "groups": [(g, g.n) for g in groups.order_by("name")],
+    }

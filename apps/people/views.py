@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.accounts.decorators import role_required
-from apps.accounts.models import AGGREGATE_ONLY_ROLES, Role
+from apps.accounts.models import AGGREGATE_ONLY_ROLES, AUDIT_READERS, Role
 from apps.accounts.types import HearthRequest
 from apps.chronology import selectors as chronology_selectors
 
@@ -67,5 +67,6 @@ def pupil_profile(request: HearthRequest, pupil_id: int) -> HttpResponse:
             "today": timezone.localdate(),
             "age": pupil.age_on(timezone.localdate()),
             "profile_sections": selectors.profile_sections(request, pupil),
+            "can_read_audit": bool(request.roles & AUDIT_READERS),
         },
     )

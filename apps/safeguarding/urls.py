@@ -1,3 +1,28 @@
+from django.urls import path
+
+from . import views
+
 app_name = "safeguarding"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("concerns/new/", views.log_concern, name="log_concern"),
+    # The header's "Log a concern" button (templates/base.html) uses this name.
+    path("log/", views.log_concern, name="log"),
+    path("concerns/mine/", views.mine, name="mine"),
+    path("concerns/<int:concern_id>/", views.concern_detail, name="concern"),
+    path("concerns/<int:concern_id>/amend/", views.amend, name="amend"),
+    path("concerns/<int:concern_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("concerns/<int:concern_id>/triage/", views.triage, name="triage"),
+    path(
+        "concerns/<int:concern_id>/decisions/<int:decision_id>/response/",
+        views.record_response,
+        name="record_response",
+    ),
+    path("concerns/<int:concern_id>/actions/", views.add_action, name="add_action"),
+    path("concerns/<int:concern_id>/close/", views.close, name="close"),
+    path("actions/<int:action_id>/complete/", views.complete_action, name="complete_action"),
+    path("queue/", views.queue, name="queue"),
+    path("pupils/<int:pupil_id>/", views.pupil_file, name="pupil"),
+    path("pupils/<int:pupil_id>/statuses/", views.add_status, name="add_status"),
+    path("statuses/<int:status_id>/end/", views.end_status, name="end_status"),
+]

@@ -7,6 +7,22 @@ def make_notification(user, school):
 
 
 PUBLIC = SIGNED_IN | ANONYMOUS
+ADMIN = frozenset({"admin"})
+
+
+def _teacher(p):
+    return {"user_id": p.teacher.pk}
+
+
+def _new_user(p):
+    return {
+        "username": "newstaff",
+        "first_name": "Priya",
+        "last_name": "Newstaff",
+        "email": "newstaff@example.org",
+        "roles": ["teacher", "form_tutor"],
+    }
+
 
 CASES = [
     Case("accounts:login", PUBLIC),
@@ -33,4 +49,19 @@ CASES = [
     Case("accounts:password_reset_done", PUBLIC),
     Case("accounts:password_reset_confirm", PUBLIC, kwargs=lambda p: {"uidb64": "MQ", "token": "set-password"}),
     Case("accounts:password_reset_complete", PUBLIC),
+    Case("accounts:users", ADMIN),
+    Case("accounts:users", ADMIN, query="all=1", note="with leavers"),
+    Case("accounts:user_add", ADMIN),
+    Case("accounts:user_add", ADMIN, method="POST", data=_new_user, note="save"),
+    Case("accounts:user_detail", ADMIN, kwargs=_teacher),
+    Case(
+        "accounts:user_detail",
+        ADMIN,
+        kwargs=_teacher,
+        method="POST",
+        data=lambda p: {"roles": ["teacher", "head_of_year"]},
+        note="roles",
+    ),
+    Case("accounts:user_deactivate", ADMIN, kwargs=_teacher, method="POST"),
+    Case("accounts:user_reset_2fa", ADMIN, kwargs=_teacher, method="POST"),
 ]

@@ -1,0 +1,98 @@
+"""Forms for attendance pages: they check shape; the services check the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils import timezone
+
+from . import statutory
+from .models import ContactAttempt, LadderStep, PenaltyDecision, Session
+from .services import RegisterEntry
+
+CODE_CHOICES = [(c.code, f"{c.code}: {c.meaning}") for c in statutory.CURRENT_CODES.values()]
+
+
+def parse_day(value: str | None, default: dt.date | None = None) -> dt.date:
+    """A date from a query string (ISO or d/m/Y), or `default` (today) when missing or bad."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime((value or "").strip(), fmt).date()  # noqa: DTZ007 - a date only
+        except ValueError:
+            continue
+    return default or timezone.localdate()
+
+
+def parse_session(value: str | None) -> str:
+    if value in ("AM", "PM"):
+        return value
+    return statutory.current_session(timezone.localtime())
+
+
+def parse_register(data: QueryDict, pupil_ids: list[int]) -> tuple[list[RegisterEntry], list[str]]:
+    """The entries posted by the register page: `code-<id>`, `late-<id>`, `seen-<id>` per pupil."""
+    entries: list[RegisterEntry] = []
+    errors: list[str] = []
+    for pid in pupil_ids:
+        code = data.get(f"code-{pid}", "").strip()[:3]
+        late_text = data.get(f"late-{pid}", "").strip()
+        minutes: int | None = None
+        if late_text:
+            if not late_text.isdigit() or int(late_text) > 300:
+                errors.append(f"Minutes late must be a whole number from 0 to 300 (row for pupil {pid}).")
+                continue
+            minutes = int(late_text)
+        entries.append(RegisterEntry(pid, code, minutes, data.get(f"seen-{pid}", "").strip()[:3]))
+    return entries, errors
+
+
+class AmendMarkForm(forms.Form):
+    date = forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"}))
+    session = forms.ChoiceField(choices=Session.choices)
+    code = forms.ChoiceField(choices=CODE_CHOICES)
+    minutes_late = forms.IntegerField(required=False, min_value=0, max_value=300, help_text="Only for L or U.")
+    reason = forms.CharField(max_length=300, help_text="Kept with the register: why the mark changes.")
+
+
+class ContactForm(forms.Form):
+    carer = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    method = forms.ChoiceField(choices=ContactAttempt.Method.choices)
+    outcome = forms.ChoiceField(choices=ContactAttempt.Outcome.choices)
+    new_code = forms.ChoiceField(
+        choices=[("", "Leave the mark as N"), *CODE_CHOICES],
+        required=False,
+        label="Code from this call",
+    )
+    note = forms.CharField(max_length=300, required=False, help_text="Short and factual; no narrative.")
+
+    def __init__(self, *args: Any, carers: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["carer"].choices = [("", "No carer (e.g. a home visit)"), *(carers or [])]  # type: ignore[attr-defined]
+
+
+class PenaltyDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=PenaltyDecision.Decision.choices)
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PenaltyNoticeForm(forms.Form):
+    carer = forms.TypedChoiceField(coerce=int)
+    issued_on = forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, carers: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["carer"].choices = carers or []  # type: ignore[attr-defined]
+
+
+class LadderStepForm(forms.Form):
+    stage = forms.ChoiceField(choices=LadderStep.Stage.choices)
+    on = forms.DateField(
+        label="Date", input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcome = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_review = forms.DateField(
+        required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"})
+    )

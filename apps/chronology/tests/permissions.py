@@ -1,0 +1,25 @@
+from tests.permissions import PASTORAL_SEES_PUPIL, SEES_PUPIL, Case
+
+
+def _pupil(p):
+    return {"pupil_id": p.pupil.pk}
+
+
+def _note(p):
+    return {
+        "kind": "contact",
+        "title": "Phone call home",
+        "summary": "Mother called about the trip.",
+        "occurred_on": "20/11/2025",
+        "occurred_time": "10:15",
+        "confidentiality": "pastoral",
+    }
+
+
+CASES = [
+    Case("chronology:pupil", SEES_PUPIL, kwargs=_pupil),
+    Case("chronology:pupil", SEES_PUPIL, kwargs=_pupil, query="kind=note&start=01/09/2024", note="filtered"),
+    Case("chronology:pupil_pdf", SEES_PUPIL, kwargs=_pupil),
+    Case("chronology:add_note", PASTORAL_SEES_PUPIL, kwargs=_pupil),
+    Case("chronology:add_note", PASTORAL_SEES_PUPIL, kwargs=_pupil, method="POST", data=_note, note="save"),
+]
