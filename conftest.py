@@ -15,6 +15,8 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.tests.factories import UserFactory
@@ -29,6 +31,11 @@ from apps.people.tests.factories import (
     TeachingGroupFactory,
     YearGroupFactory,
 )
+
+# Speed is measured by `make bench`, never by tests: Hypothesis must not fail a test because a busy
+# CI machine generated examples slowly (no deadline, no too_slow health check).
+hypothesis_settings.register_profile("hearth", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("hearth")
 
 # persona name -> role held at the main school (None: no membership there)
 PERSONA_ROLES: dict[str, str | None] = {

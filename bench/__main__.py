@@ -24,6 +24,7 @@ from typing import Any
 
 from . import results
 from .results import Measure, not_run
+from .scales import SCALES
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
@@ -122,9 +123,13 @@ def main(argv: list[str] | None = None) -> int:
             plan.append((trust_scale, "sqlite"))  # the smoke still checks the trust measure runs
         else:
             skipped.append(not_run("trust_report_postgresql", "postgresql", trust_scale, "s", "≤ 5 s", "no PostgreSQL"))
-    if args.scales:
-        keep = {s.strip() for s in args.scales.split(",")}
-        plan = [(scale, kind) for scale, kind in plan if scale in keep]
+    if args.scales:  # any scales by name, e.g. --scales trust-sample
+        plan = []
+        for name in (s.strip() for s in args.scales.split(",")):
+            if SCALES[name].kind == "school":
+                plan += [(name, kind) for kind in wanted if kind == "sqlite" or pg]
+            elif pg or "postgresql" not in wanted:
+                plan.append((name, "postgresql" if pg else "sqlite"))
     if "postgresql" in wanted and not pg:
         print("PostgreSQL is not answering on 127.0.0.1:5432: running SQLite only.", file=sys.stderr)
     timeout = 600 if args.smoke else 1800

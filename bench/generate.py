@@ -207,7 +207,38 @@ def _builders() -> list[tuple[str, Any]]:
     return found
 
 
-def build_school(pupils: int, years: int, today: dt.date, seed: int = 2026, quiet: bool = True) -> BenchSchool:
+def reform(ctx: Any, size: int) -> None:
+    """Regroup each year's pupils into forms of `size` (the burst's 60 forms of 25 at 1,500
+    pupils), keeping the demo's forms and tutors and adding forms, each with a tutor, as needed."""
+    from apps.accounts.models import Membership, Role
+    from apps.people.models import Form, Pupil
+
+    staff = [u for u in ctx.staff.get(Role.TEACHER, []) if u.username.startswith("staff")]
+    by_year: dict[Any, list[Any]] = {}
+    for pupil in ctx.pupils:
+        by_year.setdefault(pupil.year_group, []).append(pupil)
+    changed = []
+    for year, cohort in sorted(by_year.items(), key=lambda item: item[0].number):
+        forms = list(Form.objects.filter(school=ctx.school, year_group=year).order_by("name"))
+        wanted = max(1, -(-len(cohort) // size))
+        for i in range(len(forms), wanted):
+            form = Form.objects.create(school=ctx.school, year_group=year, name=f"{year.number}{chr(ord('A') + i)}")
+            tutor = staff[(year.number * 13 + i) % len(staff)] if staff else None
+            if tutor is not None:
+                form.tutors.add(tutor)
+            forms.append(form)
+        for form in forms:  # the demo gives forms tutors from the teaching staff without the role
+            for tutor in form.tutors.all():
+                Membership.objects.get_or_create(user=tutor, school=ctx.school, role=Role.FORM_TUTOR)
+        for index, pupil in enumerate(cohort):
+            pupil.form = forms[min(index // size, wanted - 1)]
+            changed.append(pupil)
+    Pupil.objects.bulk_update(changed, ["form"], batch_size=1000)
+
+
+def build_school(
+    pupils: int, years: int, today: dt.date, seed: int = 2026, quiet: bool = True, form_size: int = 25
+) -> BenchSchool:
     """The school scale: a demo-like secondary school with `years` complete school years of marks
     and the current year up to yesterday, plus whatever the other modules' demo builders add."""
     from apps.attendance.models import Mark
@@ -238,6 +269,9 @@ def build_school(pupils: int, years: int, today: dt.date, seed: int = 2026, quie
             with transaction.atomic():
                 seed_fn(ctx)
             timings[f"seed_{label}"] = time.perf_counter() - started
+    started = time.perf_counter()
+    reform(ctx, form_size)
+    timings["forms_of_25"] = time.perf_counter() - started
     school = ctx.school
     calendar = ctx.calendar
     yesterday = today - dt.timedelta(days=1)

@@ -76,6 +76,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     port = spec["port"]
     latencies: list[float] = []
     server_times: list[float] = []
+    server_cpu: list[float] = []
     queries: list[int] = []
     queries_by_path: dict[str, set[int]] = {}
     errors: list[str] = []
@@ -115,6 +116,9 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
                 timing = headers.get("X-Hearth-Server-Time") or headers.get("x-hearth-server-time")
                 if timing:
                     server_times.append(float(timing))
+                cpu = headers.get("X-Hearth-Server-CPU") or headers.get("x-hearth-server-cpu")
+                if cpu:
+                    server_cpu.append(float(cpu))
                 count = headers.get("X-Hearth-Queries") or headers.get("x-hearth-queries")
                 if count:
                     queries.append(int(count))
@@ -128,6 +132,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     return {
         "latencies": latencies,
         "server_times": server_times,
+        "server_cpu": server_cpu,
         "queries": queries,
         "queries_by_path": {path: sorted(counts) for path, counts in queries_by_path.items()},
         "errors": errors[:20],

@@ -82,7 +82,12 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load = []
     return {
+        "load_average_at_write": load,
         "hostname": platform.node(),
         "cpus": os.cpu_count(),
         "cpu": cpu,

@@ -53,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     db = "postgresql" if connection.vendor == "postgresql" else "sqlite"
     env = dict(os.environ)
     done: list[Measure] = []
-    info: dict[str, Any] = {"database": db, "scale": scale.name, "migrate_seconds": time.perf_counter() - started}
+    info: dict[str, Any] = {
+        "database": db,
+        "scale": scale.name,
+        "migrate_seconds": time.perf_counter() - started,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
     def say(text: str) -> None:
         if not args.quiet:
@@ -78,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="hearth-bench-files-") as tmp:
         if scale.kind == "school":
             say(f"building the school ({scale.pupils} pupils, {scale.years} years)")
-            built = generate.build_school(scale.pupils, scale.years, today, quiet=args.quiet)
+            built = generate.build_school(
+                scale.pupils, scale.years, today, quiet=args.quiet, form_size=scale.register_size
+            )
             info.update(
                 marks=built.marks,
                 pupils=len(built.pupils),
@@ -111,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"{trust.marks} marks; generation {trust.timings}")
             attempt("trust_report", lambda: measures.trust_report(db, scale.name, trust, scale.reps))
     info["seconds"] = time.perf_counter() - started
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.out.write_text(json.dumps({"info": info, "measures": [asdict(m) for m in done]}, indent=2, default=str))
     return 0
 

@@ -41,4 +41,6 @@ SCALES = {
     "school": Scale("school", "school", pupils=1500, years=2, import_rows=1_000_000, import_pupils=1500),
     "trust-smoke": Scale("trust-smoke", "trust", pupils=50, years=1, schools=3, reps=1),
     "trust": Scale("trust", "trust", pupils=1000, years=1, schools=60, reps=3),
+    # A sixth of the trust, to estimate the full trust's build and report times quickly.
+    "trust-sample": Scale("trust-sample", "trust", pupils=1000, years=1, schools=10, reps=2),
 }

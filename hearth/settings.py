@@ -90,6 +90,8 @@ if not HEARTH_FIELD_KEY:
             'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
         )
     HEARTH_FIELD_KEY = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+# Earlier keys, comma-separated, still accepted for reading while `manage.py rotate_field_key` runs.
+HEARTH_FIELD_KEY_OLD = env_str("HEARTH_FIELD_KEY_OLD")
 
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS").split(",") if o]

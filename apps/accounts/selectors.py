@@ -129,3 +129,11 @@ def staff_missing_second_factor(school: School) -> list[User]:
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+def safeguarding_team(school: School) -> dict[str, list[User]]:
+    """The DSL and deputies, so every member of staff knows whom to tell (KCSIE Part 1)."""
+    return {
+        "dsl": staff_with_role(school, Role.DSL),
+        "deputies": staff_with_role(school, Role.DEPUTY_DSL),
+    }

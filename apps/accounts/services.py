@@ -237,3 +237,24 @@ def reset_two_factor(actor: Any, *, school: Any, user: Any) -> int:
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
         audit.record(actor, Verb.UPDATE, user, school=school, reason="2fa.reset")
     return removed
+
+
+def unlock_sign_in(actor: Any, *, school: Any, user: Any) -> int:
+    """Clear `user`'s failed sign-in attempts so a locked account can sign in again before the
+    30-minute pause ends. Returns the number of attempts cleared."""
+    from axes.utils import reset
+
+    _require_user_admin(actor, school, "unlock_sign_in")
+    with transaction.atomic():
+        cleared = reset(username=user.get_username())
+        audit.record(actor, Verb.UPDATE, user, school=school, reason="accounts.unlocked")
+    return cleared
+
+
+def is_locked_out(user: Any) -> bool:
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return AccessAttempt.objects.filter(
+        username=user.get_username(), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("users/<int:user_id>/", views.user_detail, name="user_detail"),
     path("users/<int:user_id>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:user_id>/reset-two-factor/", views.user_reset_2fa, name="user_reset_2fa"),
+    path("users/<int:user_id>/unlock/", views.user_unlock, name="user_unlock"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),

@@ -182,6 +182,7 @@ def user_detail(request: HearthRequest, user_id: int) -> HttpResponse:
             "form": form,
             "has_2fa": selectors.has_confirmed_device(person),
             "is_self": person.pk == request.user.pk,
+            "locked_out": services.is_locked_out(person),
         },
     )
 
@@ -213,4 +214,15 @@ def user_reset_2fa(request: HearthRequest, user_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{person.display_name} will set up a new authenticator at their next sign-in.")
+    return redirect("accounts:user_detail", user_id=person.pk)
+
+
+@login_required
+@second_factor_required
+@role_required(Role.ADMIN)
+@require_POST
+def user_unlock(request: HearthRequest, user_id: int) -> HttpResponse:
+    person = selectors.get_school_user(request.school, request.user, user_id)
+    services.unlock_sign_in(request.user, school=request.school, user=person)
+    messages.success(request, f"{person.display_name} can sign in again.")
     return redirect("accounts:user_detail", user_id=person.pk)

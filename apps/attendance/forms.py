@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from . import statutory
-from .models import ContactAttempt, LadderStep, PenaltyDecision, Session
+from .models import ContactAttempt, LadderStep, LeaveRequest, PenaltyDecision, Session
 from .services import RegisterEntry
 
 CODE_CHOICES = [(c.code, f"{c.code}: {c.meaning}") for c in statutory.CURRENT_CODES.values()]
@@ -96,3 +96,22 @@ class LadderStepForm(forms.Form):
     next_review = forms.DateField(
         required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class LeaveRequestForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k, label) for k, label in LeaveRequest.Kind.choices])
+    requested_on = forms.DateField(
+        label="Asked for on", input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_date = forms.DateField(
+        label="First day", input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label="Last day", input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    carer_id = forms.TypedChoiceField(label="Asked for by", coerce=int, required=False, empty_value=None)
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, carers: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["carer_id"].choices = [("", "Not recorded"), *(carers or [])]  # type: ignore[attr-defined]

@@ -330,3 +330,65 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"Letter ({self.get_stage_display()}) {self.created_at:%d/%m/%Y}"
+
+
+class LaNotification(models.Model):
+    """The date the local authority was told about a pupil's long absence (domain §1.7)."""
+
+    class Reason(models.TextChoices):
+        UNAUTHORISED = "unauthorised", "10 or more consecutive school days of unauthorised absence"
+        ILLNESS = "illness", "15 or more school days of absence for illness"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    absence_from = models.DateField(help_text="The first day of the absence reported.")
+    told_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-told_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"LA told {self.told_on:%d/%m/%Y} ({self.reason})"
+
+
+class LeaveRequest(models.Model):
+    """A request for leave of absence (domain §1.4, reg 11): who asked, for what, who decided, the
+    decision and the reason, and the code it produces."""
+
+    class Kind(models.TextChoices):
+        C = "C", "Exceptional circumstances (C)"
+        C1 = "C1", "Regulated performance or employment abroad (C1)"
+        M = "M", "Medical or dental appointment (M)"
+        J1 = "J1", "Interview for employment or admission (J1)"
+        S = "S", "Study for a public examination (S)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="leave_requests")
+    carer = models.ForeignKey("people.Carer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=2, choices=Kind.choices)
+    requested_on = models.DateField()
+    start_date = models.DateField()
+    end_date = models.DateField()
+    reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Leave {self.kind} {self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y} ({self.status})"

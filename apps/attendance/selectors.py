@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, cast
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Case, Count, F, Min, Q, QuerySet, When
 from django.http import Http404
 
 from apps.accounts.models import WHOLE_SCHOOL_ROLES, Role
@@ -482,3 +482,170 @@ def todays_absentees(school: School, day: dt.date) -> dict[str, int]:
         if row["code"] == "N":
             counts["n"] += row["n"]
     return counts
+
+
+# Penalty notices and the ladder (domain §1.5, §1.6) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PenaltyRow:
+    pupil: Pupil
+    flag: PenaltyFlag
+    decision: Any  # the latest PenaltyDecision, or None
+    notices: int  # notices on record for the pupil (any parent), withdrawn ones included
+
+
+def penalty_overview(school: School, on: dt.date) -> list[PenaltyRow]:
+    """Pupils meeting the penalty-notice threshold on `on`, with the latest decision recorded for
+    them in the current window (so a flag not yet considered stands out)."""
+    from .models import PenaltyDecision, PenaltyNotice
+
+    flags = penalty_threshold(school, on)
+    ids = [f.pupil_id for f in flags]
+    pupils = Pupil.objects.select_related("year_group", "form").in_bulk(ids)
+    decisions: dict[int, Any] = {}
+    for d in PenaltyDecision.objects.filter(school=school, pupil_id__in=ids).order_by("considered_on", "id"):
+        decisions[d.pupil_id] = d
+    notices = dict(
+        PenaltyNotice.objects.filter(school=school, pupil_id__in=ids)
+        .values("pupil_id")
+        .annotate(n=Count("pk"))
+        .values_list("pupil_id", "n")
+    )
+    rows = []
+    for flag in flags:
+        decision = decisions.get(flag.pupil_id)
+        if decision is not None and decision.considered_on < flag.window_start:
+            decision = None  # decided for an earlier window: consider again
+        rows.append(PenaltyRow(pupils[flag.pupil_id], flag, decision, notices.get(flag.pupil_id, 0)))
+    return rows
+
+
+def pupil_ladder(school: School, pupil: Pupil) -> dict[str, Any]:
+    """The pupil's attendance ladder: steps, penalty decisions, notices with their history, letters."""
+    from .models import LadderStep, Letter, PenaltyDecision, PenaltyNotice
+
+    return {
+        "steps": list(LadderStep.objects.filter(school=school, pupil=pupil).select_related("recorded_by")),
+        "decisions": list(PenaltyDecision.objects.filter(school=school, pupil=pupil).select_related("decided_by")),
+        "notices": list(
+            PenaltyNotice.objects.filter(school=school, pupil=pupil)
+            .select_related("carer")
+            .prefetch_related("events__by")
+        ),
+        "letters": list(Letter.objects.filter(school=school, pupil=pupil).select_related("carer", "created_by")),
+    }
+
+
+def get_notice(school: School, viewer: Any, notice_id: int) -> Any:
+    from apps.people.selectors import can_view_pupil
+
+    from .models import PenaltyNotice
+
+    notice = PenaltyNotice.objects.filter(school=school, pk=notice_id).select_related("pupil", "carer").first()
+    if notice is None or not can_view_pupil(viewer, notice.pupil):
+        audit.record(viewer, Verb.DENIED, ("attendance.penaltynotice", notice_id), school=school, reason="attendance")
+        raise Http404("No such notice.")
+    return notice
+
+
+def get_letter(school: School, viewer: Any, letter_id: int) -> Any:
+    from apps.people.selectors import can_view_pupil
+
+    from .models import Letter
+
+    letter = Letter.objects.filter(school=school, pk=letter_id).select_related("pupil", "carer", "school").first()
+    if letter is None or not can_view_pupil(viewer, letter.pupil):
+        audit.record(viewer, Verb.DENIED, ("attendance.letter", letter_id), school=school, reason="attendance")
+        raise Http404("No such letter.")
+    audit.record(viewer, Verb.PRINT, letter, school=school, pupil=letter.pupil)
+    return letter
+
+
+# Children absent from education (domain §1.7) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LongAbsence:
+    pupil: Pupil
+    reason: str  # LaNotification.Reason value
+    first: dt.date
+    last: dt.date
+    days: int
+    told: Any  # the LaNotification for this absence, or None
+
+
+def long_absences(school: School, today: dt.date, *, calendar: SchoolCalendar | None = None) -> list[LongAbsence]:
+    """Pupils on roll with 10 or more consecutive school days of unauthorised absence (the latest
+    run this school year) or 15 or more days (30 sessions) of illness this school year, with the
+    date the LA was told (domain §1.7)."""
+    from .models import LaNotification
+
+    calendar = calendar or SchoolCalendar.for_school(school)
+    start = year_start(today)
+    marks = on_roll_marks(school, start, today).filter(pupil__leaving_date__isnull=True)
+    unauth = dict(
+        marks.filter(code__in=statutory.UNAUTHORISED_CODES)
+        .values("pupil_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=statutory.CME_UNAUTHORISED_DAYS)
+        .values_list("pupil_id", "n")
+    )
+    illness = dict(
+        marks.filter(code="I")
+        .values("pupil_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2 * statutory.CME_ILLNESS_DAYS)
+        .values_list("pupil_id", "n")
+    )
+    ids = set(unauth) | set(illness)
+    if not ids:
+        return []
+    pupils = Pupil.objects.select_related("form", "year_group").in_bulk(ids)
+    told: dict[tuple[int, str], Any] = {}
+    for n in LaNotification.objects.filter(school=school, pupil_id__in=ids, told_on__gte=start).order_by("told_on"):
+        told[(n.pupil_id, n.reason)] = n
+    by_day: dict[int, dict[dt.date, list[str]]] = {}
+    for pid, day, code in marks.filter(pupil_id__in=unauth).values_list("pupil_id", "date", "code"):
+        by_day.setdefault(pid, {}).setdefault(day, []).append(code)
+    school_days = calendar.school_days(start, today)
+    rows: list[LongAbsence] = []
+    for pid, days in by_day.items():
+        series = [(d, statutory.day_is_unauthorised(days.get(d, []))) for d in school_days if d in days]
+        run = statutory.latest_run(series)
+        if run and statutory.is_children_missing_education_concern(run[2]):
+            notice = told.get((pid, "unauthorised"))
+            rows.append(LongAbsence(pupils[pid], "unauthorised", run[0], run[1], run[2], notice))
+    for pid, sessions in illness.items():
+        first = marks.filter(pupil_id=pid, code="I").aggregate(first=Min("date"))["first"]
+        rows.append(LongAbsence(pupils[pid], "illness", first, today, sessions // 2, told.get((pid, "illness"))))
+    rows.sort(key=lambda r: (r.told is not None, r.pupil.legal_surname, r.pupil.legal_forename))
+    return rows
+
+
+# Leave of absence (domain §1.4) ------------------------------------------------------------------
+
+
+def leave_requests(school: School, *, limit: int = 200) -> list[Any]:
+    from .models import LeaveRequest
+
+    return list(
+        LeaveRequest.objects.filter(school=school)
+        .select_related("pupil", "pupil__form", "carer", "decided_by")
+        .order_by(
+            # pending first, then the most recent
+            Case(When(status="pending", then=0), default=1),
+            "-start_date",
+            "-id",
+        )[:limit]
+    )
+
+
+def get_leave(school: School, viewer: Any, leave_id: int) -> Any:
+    from .models import LeaveRequest
+
+    found = LeaveRequest.objects.filter(school=school, pk=leave_id).select_related("pupil", "pupil__school").first()
+    if found is None:
+        audit.record(viewer, Verb.DENIED, ("attendance.leaverequest", leave_id), school=school, reason="attendance")
+        raise Http404("No such request.")
+    return found

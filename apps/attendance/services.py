@@ -552,3 +552,336 @@ def record_contact(
         return contact
 
     return with_retry(work)
+
+
+# Penalty notices (domain §1.6) and the support-first ladder (domain §1.5) -------------------------
+
+
+def _refuse_unless_manager(actor: Any, pupil: Any, what: str) -> None:
+    if not may_manage(actor, pupil.school):
+        audit.record(actor, Verb.DENIED, pupil, pupil=pupil, school=pupil.school, reason=f"attendance.{what}")
+        raise PermissionDenied("Only the attendance office can do this.")
+
+
+def _story(actor: Any, pupil: Any, title: str, source: Any, summary: str = "") -> None:
+    from apps.chronology.models import Confidentiality, Kind
+    from apps.chronology.services import add_entry
+
+    add_entry(
+        pupil=pupil,
+        kind=Kind.ATTENDANCE,
+        title=title,
+        summary=summary,
+        author=actor,
+        source=source,
+        confidentiality=Confidentiality.PASTORAL,
+    )
+
+
+def decide_penalty(actor: Any, *, pupil: Any, on: dt.date, decision: str, reason: str) -> Any:
+    """Record that a penalty notice was considered for a pupil who meets the national threshold on
+    `on` (10 sessions of G/N/O/U in 10 school weeks), with the decision and its reason. A notice
+    must be considered, not automatically issued (domain §1.6)."""
+    from .models import PenaltyDecision
+    from .selectors import penalty_threshold
+
+    _refuse_unless_manager(actor, pupil, "decide_penalty")
+    if decision not in PenaltyDecision.Decision.values:
+        raise ValidationError("Choose a decision.")
+    if not reason.strip():
+        raise ValidationError("Give the reason for the decision: it is kept on the pupil's record.")
+    flags = penalty_threshold(pupil.school, on, pupil_ids=[pupil.pk])
+    if not flags:
+        raise ValidationError(
+            f"{pupil.full_name} does not meet the penalty-notice threshold on {on:%d/%m/%Y} "
+            "(10 sessions of G, N, O or U in the last 10 school weeks)."
+        )
+    flag = flags[0]
+    with transaction.atomic():
+        made = PenaltyDecision.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            considered_on=on,
+            unauthorised_sessions=flag.unauthorised_sessions,
+            window_start=flag.window_start,
+            window_end=flag.window_end,
+            decision=decision,
+            reason=reason[:500],
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+        _story(actor, pupil, f"Penalty notice considered: {made.get_decision_display()}", made, reason)
+        audit.record(actor, Verb.CREATE, made, school=pupil.school, pupil=pupil, reason="attendance.decide_penalty")
+    return made
+
+
+def issue_penalty_notice(actor: Any, *, pupil: Any, carer_id: int, issued_on: dt.date, decision: Any = None) -> Any:
+    """Record a penalty notice issued to one parent for one child, with the amounts the National
+    Framework sets; refuse a third notice to the same parent for the same child within 3 years
+    (withdrawn notices do not count) (domain §1.6)."""
+    from apps.people.models import PupilCarer
+
+    from .models import LadderStep, PenaltyNotice, PenaltyNoticeEvent
+
+    _refuse_unless_manager(actor, pupil, "issue_penalty_notice")
+    link = PupilCarer.objects.filter(pupil=pupil, carer_id=carer_id).select_related("carer").first()
+    if link is None:
+        raise ValidationError("That carer is not linked to this pupil.")
+    if issued_on < statutory.REGULATIONS_2024_START:
+        raise ValidationError("The National Framework for penalty notices applies from 19/08/2024.")
+    earlier = list(
+        PenaltyNotice.objects.filter(pupil=pupil, carer_id=carer_id)
+        .exclude(status=PenaltyNotice.Status.WITHDRAWN)
+        .filter(issued_on__lte=issued_on)
+        .values_list("issued_on", flat=True)
+    )
+    try:
+        sequence, full, reduced = statutory.penalty_notice_terms(earlier, issued_on)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    now = timezone.now()
+    with transaction.atomic():
+        notice = PenaltyNotice.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            carer=link.carer,
+            decision=decision,
+            issued_on=issued_on,
+            sequence=sequence,
+            amount_full=full,
+            amount_reduced=reduced,
+            issued_by=actor,
+            created_at=now,
+        )
+        PenaltyNoticeEvent.objects.create(
+            notice=notice, new_status=notice.status, on=issued_on, reason="Issued", by=actor, at=now
+        )
+        LadderStep.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            stage=LadderStep.Stage.PENALTY_NOTICE,
+            on=issued_on,
+            outcome=f"Notice {sequence} to {link.carer.full_name}: £{full}"
+            + (f" (£{reduced} within 21 days)" if reduced else ""),
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        _story(actor, pupil, f"Penalty notice {sequence} issued to {link.carer.full_name}", notice)
+        audit.record(
+            actor, Verb.CREATE, notice, school=pupil.school, pupil=pupil, reason="attendance.issue_penalty_notice"
+        )
+    return notice
+
+
+def change_penalty_notice_status(actor: Any, *, notice: Any, status: str, on: dt.date, reason: str) -> Any:
+    """Paid, not paid, referred for prosecution or withdrawn, with the reason; the earlier status is
+    kept as an event (append-only)."""
+    from .models import PenaltyNotice, PenaltyNoticeEvent
+
+    _refuse_unless_manager(actor, notice.pupil, "change_penalty_notice_status")
+    if status not in PenaltyNotice.Status.values or status == notice.status:
+        raise ValidationError("Choose a new status.")
+    if not reason.strip():
+        raise ValidationError("Give the reason for the change.")
+    with transaction.atomic():
+        PenaltyNoticeEvent.objects.create(
+            notice=notice,
+            old_status=notice.status,
+            new_status=status,
+            on=on,
+            reason=reason[:300],
+            by=actor,
+            at=timezone.now(),
+        )
+        notice.status = status
+        notice.save(update_fields=["status"])
+        audit.record(
+            actor, Verb.UPDATE, notice, school=notice.school, pupil=notice.pupil, reason=f"attendance.notice:{status}"
+        )
+    return notice
+
+
+def add_ladder_step(
+    actor: Any, *, pupil: Any, stage: str, on: dt.date, outcome: str = "", next_review: dt.date | None = None
+) -> Any:
+    """A step on the support-first ladder (domain §1.5): meeting, support plan, attendance contract,
+    Early Help, Notice to Improve, penalty notice, Education Supervision Order, prosecution."""
+    from .models import LadderStep
+
+    _refuse_unless_manager(actor, pupil, "add_ladder_step")
+    if stage not in LadderStep.Stage.values:
+        raise ValidationError("Choose a stage.")
+    if next_review is not None and next_review < on:
+        raise ValidationError("The next review cannot be before the step itself.")
+    with transaction.atomic():
+        step = LadderStep.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            stage=stage,
+            on=on,
+            outcome=outcome[:500],
+            next_review=next_review,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        _story(actor, pupil, f"Attendance: {step.get_stage_display()}", step, outcome)
+        audit.record(actor, Verb.CREATE, step, school=pupil.school, pupil=pupil, reason="attendance.add_ladder_step")
+    return step
+
+
+def create_letter(actor: Any, *, pupil: Any, carer_id: int, stage: str, body: str) -> Any:
+    """A letter to a carer at a ladder stage, from the (edited) template text; logged on the
+    chronology. The PDF is produced from it on request."""
+    from apps.people.models import PupilCarer
+
+    from .models import LadderStep, Letter
+
+    _refuse_unless_manager(actor, pupil, "create_letter")
+    link = PupilCarer.objects.filter(pupil=pupil, carer_id=carer_id).select_related("carer").first()
+    if link is None:
+        raise ValidationError("That carer is not linked to this pupil.")
+    if not link.receives_correspondence or not link.may_be_contacted:
+        raise ValidationError(f"{link.carer.full_name} does not receive correspondence about {pupil.full_name}.")
+    if stage not in LadderStep.Stage.values:
+        raise ValidationError("Choose a stage.")
+    if not body.strip():
+        raise ValidationError("The letter is empty.")
+    with transaction.atomic():
+        letter = Letter.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            carer=link.carer,
+            stage=stage,
+            body=body,
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        _story(actor, pupil, f"Attendance letter ({letter.get_stage_display()}) to {link.carer.full_name}", letter)
+        audit.record(actor, Verb.CREATE, letter, school=pupil.school, pupil=pupil, reason="attendance.create_letter")
+    return letter
+
+
+def record_la_notification(actor: Any, *, pupil: Any, reason: str, absence_from: dt.date, told_on: dt.date) -> Any:
+    """Record the date the local authority was told about a long absence (domain §1.7)."""
+    from .models import LaNotification
+
+    _refuse_unless_manager(actor, pupil, "record_la_notification")
+    if reason not in LaNotification.Reason.values:
+        raise ValidationError("Choose what the local authority was told about.")
+    if told_on > timezone.localdate():
+        raise ValidationError("The date the local authority was told cannot be in the future.")
+    with transaction.atomic():
+        made = LaNotification.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            reason=reason,
+            absence_from=absence_from,
+            told_on=told_on,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        _story(actor, pupil, f"Local authority told: {made.get_reason_display()}", made)
+        audit.record(actor, Verb.CREATE, made, school=pupil.school, pupil=pupil, reason="attendance.la_notification")
+    return made
+
+
+# Leave of absence (domain §1.4) ------------------------------------------------------------------
+
+#: Only a person the proprietor has authorised may grant leave (reg 11(1)): here the headteacher
+#: and senior leaders.
+LEAVE_DECIDERS = frozenset({"headteacher", "senior_leader"})
+
+
+def request_leave(
+    actor: Any,
+    *,
+    pupil: Any,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    reason: str,
+    requested_on: dt.date,
+    carer_id: int | None = None,
+) -> Any:
+    """Record a parent's request for leave of absence (domain §1.4)."""
+    from .models import LeaveRequest
+
+    _refuse_unless_manager(actor, pupil, "request_leave")
+    if kind not in statutory.LEAVE_CODES:
+        raise ValidationError("Choose the kind of leave.")
+    if end_date < start_date:
+        raise ValidationError("The leave ends before it starts.")
+    if not reason.strip():
+        raise ValidationError("Give the reason the parent gave.")
+    with transaction.atomic():
+        made = LeaveRequest.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            carer_id=carer_id,
+            kind=kind,
+            requested_on=requested_on,
+            start_date=start_date,
+            end_date=end_date,
+            reason=reason[:500],
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        audit.record(actor, Verb.CREATE, made, school=pupil.school, pupil=pupil, reason="attendance.request_leave")
+    return made
+
+
+def decide_leave(actor: Any, *, leave: Any, grant: bool, reason: str, on: dt.date | None = None) -> Any:
+    """Grant or refuse a leave request, with the reason. A grant records the leave code for every
+    school session in the range (never retrospectively); a refusal records nothing, and an absence
+    taken anyway is marked by the office (G for a holiday) (domain §1.4)."""
+    from apps.accounts.selectors import roles_in
+
+    from .models import LeaveRequest
+
+    pupil = leave.pupil
+    if not roles_in(actor, pupil.school) & LEAVE_DECIDERS:
+        audit.record(actor, Verb.DENIED, leave, pupil=pupil, school=pupil.school, reason="attendance.decide_leave")
+        raise PermissionDenied("Only the headteacher or a senior leader can decide leave of absence.")
+    if leave.status != LeaveRequest.Status.PENDING:
+        raise ValidationError("This request has already been decided.")
+    if not reason.strip():
+        raise ValidationError("Give the reason for the decision.")
+    on = on or timezone.localdate()
+    if grant and (
+        problem := statutory.leave_problem(leave.kind, leave.requested_on, leave.start_date, leave.end_date, on)
+    ):
+        raise ValidationError(problem)
+
+    def work() -> Any:
+        leave.status = LeaveRequest.Status.GRANTED if grant else LeaveRequest.Status.REFUSED
+        leave.decided_by = actor
+        leave.decided_on = on
+        leave.decision_reason = reason[:500]
+        leave.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
+        if grant:
+            calendar = SchoolCalendar.for_school(pupil.school)
+            sessions = calendar.sessions(leave.start_date, leave.end_date)
+            if sessions:
+                record_marks(
+                    actor,
+                    school=pupil.school,
+                    pupil=pupil,
+                    sessions=sessions,
+                    code=leave.kind,
+                    reason="Leave of absence granted",
+                    source=Source.LEAVE,
+                    calendar=calendar,
+                )
+        _story(
+            actor,
+            pupil,
+            f"Leave of absence {leave.get_status_display().lower()}: {leave.get_kind_display()}",
+            leave,
+            reason,
+        )
+        audit.record(
+            actor, Verb.UPDATE, leave, school=pupil.school, pupil=pupil, reason=f"attendance.leave:{leave.status}"
+        )
+        return leave
+
+    return with_retry(work)

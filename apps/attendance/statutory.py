@@ -387,3 +387,64 @@ def penalty_notice_terms(earlier_issued: Iterable[dt.date], on: dt.date) -> tupl
     if count == 0:
         return 1, PENALTY_FIRST_FULL, PENALTY_FIRST_REDUCED
     return 2, PENALTY_SECOND, None
+
+
+def day_is_unauthorised(codes: Iterable[str]) -> bool:
+    """A school day counts as a day of unauthorised absence when every session marked that day is
+    unauthorised (G, N, O or U) (domain §1.7)."""
+    found = list(codes)
+    return bool(found) and all(c in UNAUTHORISED_CODES for c in found)
+
+
+def latest_run(days: list[tuple[dt.date, bool]]) -> tuple[dt.date, dt.date, int] | None:
+    """The latest run of consecutive school days that are True in `days` (school days in order;
+    holidays are not in the list, so they do not break a run): (first day, last day, length)."""
+    best: tuple[dt.date, dt.date, int] | None = None
+    start: dt.date | None = None
+    length = 0
+    previous: dt.date | None = None
+    for day, flagged in days:
+        if flagged:
+            if start is None:
+                start, length = day, 0
+            length += 1
+            previous = day
+            best = (start, previous, length)
+        else:
+            start, length = None, 0
+    return best
+
+
+def is_children_missing_education_concern(unauthorised_run_days: int) -> bool:
+    """10 or more consecutive school days of unauthorised absence: report to the LA (domain §1.7;
+    local processes, e.g. thegrid.org.uk, Central Bedfordshire)."""
+    return unauthorised_run_days >= CME_UNAUTHORISED_DAYS
+
+
+def is_long_illness(illness_sessions: int) -> bool:
+    """15 school days (30 sessions) or more of absence for illness, consecutive or cumulative: tell
+    the LA for its s19 duty (domain §1.7). The period is not stated: counted over the school year."""
+    return illness_sessions >= 2 * CME_ILLNESS_DAYS
+
+
+# Leave of absence (domain §1.4, reg 11) -------------------------------------------------------
+
+#: Leave the school may grant and the code each produces. C2 comes from a part-time timetable.
+LEAVE_CODES = frozenset({"C", "C1", "M", "J1", "S"})
+#: Leave that must be asked for in advance (reg 11(4) interview, 11(5) study, 11(1) exceptional).
+LEAVE_IN_ADVANCE = frozenset({"C", "J1", "S"})
+
+
+def leave_problem(kind: str, requested_on: dt.date, start: dt.date, end: dt.date, decided_on: dt.date) -> str | None:
+    """Why leave of this kind cannot be granted, or None. Leave cannot be granted retrospectively
+    (domain §1.4, Ashchurch Primary), so not on or after its first day; C, J1 and S must have been
+    asked for in advance (reg 11(1), 11(4), 11(5))."""
+    if kind not in LEAVE_CODES:
+        return f"{kind} is not a leave-of-absence code the school can grant."
+    if end < start:
+        return "The leave ends before it starts."
+    if decided_on > start:
+        return "Leave cannot be granted retrospectively: the leave has already started."
+    if kind in LEAVE_IN_ADVANCE and requested_on >= start:
+        return "This leave must be asked for in advance of the first day."
+    return None

@@ -21,8 +21,20 @@ from apps.audit.models import Verb
 from apps.people import selectors as people_selectors
 
 from . import selectors, services, statutory
-from .forms import CODE_CHOICES, AmendMarkForm, ContactForm, parse_day, parse_register, parse_session
-from .models import ContactAttempt
+from .forms import (
+    CODE_CHOICES,
+    AmendMarkForm,
+    ContactForm,
+    LadderStepForm,
+    LeaveRequestForm,
+    PenaltyDecisionForm,
+    PenaltyNoticeForm,
+    parse_day,
+    parse_register,
+    parse_session,
+)
+from .letters import default_body
+from .models import ContactAttempt, LadderStep, PenaltyNotice
 from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, MEASURE_ROLES, REGISTER_ROLES
 
 STAFF_ROLES = set(Role.values) - AGGREGATE_ONLY_ROLES
@@ -303,3 +315,261 @@ def measures(request: HearthRequest) -> HttpResponse:
         "attendance/measures.html",
         {"groups": groups, "total": total, "start": start, "end": end, "by": by, "breakdowns": selectors.BREAKDOWNS},
     )
+
+
+# Penalty notices, the ladder and letters (domain §1.5, §1.6) --------------------------------------
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def penalties(request: HearthRequest) -> HttpResponse:
+    """Pupils meeting the national penalty-notice threshold on a date, and whether it was considered."""
+    on = parse_day(request.GET.get("on"))
+    rows = selectors.penalty_overview(request.school, on)
+    return render(request, "attendance/penalties.html", {"rows": rows, "on": on})
+
+
+def _carer_choices(pupil: object) -> list[tuple[int, str]]:
+    return [
+        (link.carer_id, f"{link.carer.full_name} ({link.get_relationship_display()})")
+        for link in people_selectors.carer_links(pupil)  # type: ignore[arg-type]
+    ]
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def ladder(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    """The pupil's support-first ladder: add a step; see decisions, notices and letters."""
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id, audit_view=True)
+    form = LadderStepForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_ladder_step(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Step added to the attendance record.")
+            return redirect("attendance:ladder", pupil_id=pupil.pk)
+    context = selectors.pupil_ladder(request.school, pupil)
+    return render(
+        request,
+        "attendance/ladder.html",
+        {
+            "pupil": pupil,
+            "form": form,
+            "decision_form": PenaltyDecisionForm(),
+            "notice_form": PenaltyNoticeForm(carers=_carer_choices(pupil), initial={"issued_on": timezone.localdate()}),
+            "statuses": PenaltyNotice.Status.choices,
+            "today": timezone.localdate(),
+            **context,
+        },
+    )
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def penalty_decide(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    on = parse_day(request.POST.get("on") or request.GET.get("on"))
+    form = PenaltyDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_penalty(request.user, pupil=pupil, on=on, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("attendance:ladder", pupil_id=pupil.pk)
+    flags = selectors.penalty_threshold(request.school, on, pupil_ids=[pupil.pk])
+    return render(
+        request,
+        "attendance/penalty_decide.html",
+        {"pupil": pupil, "form": form, "on": on, "flag": flags[0] if flags else None},
+    )
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def notice_add(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = PenaltyNoticeForm(request.POST or None, carers=_carer_choices(pupil))
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.issue_penalty_notice(
+                request.user, pupil=pupil, carer_id=form.cleaned_data["carer"], issued_on=form.cleaned_data["issued_on"]
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Penalty notice {notice.sequence} recorded: £{notice.amount_full}.")
+            return redirect("attendance:ladder", pupil_id=pupil.pk)
+    return render(request, "attendance/notice_add.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def notice_status(request: HearthRequest, notice_id: int) -> HttpResponse:
+    notice = selectors.get_notice(request.school, request.user, notice_id)
+    if request.method == "POST":
+        try:
+            services.change_penalty_notice_status(
+                request.user,
+                notice=notice,
+                status=request.POST.get("status", ""),
+                on=parse_day(request.POST.get("on")),
+                reason=request.POST.get("reason", "")[:300],
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, "Notice updated.")
+    return redirect("attendance:ladder", pupil_id=notice.pupil_id)
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def letter_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    """Write a letter to a carer from the stage's template text, edited as needed."""
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    stage = request.POST.get("stage") or request.GET.get("stage") or LadderStep.Stage.MEETING
+    stage = stage if stage in LadderStep.Stage.values else LadderStep.Stage.MEETING
+    carers = _carer_choices(pupil)
+    carer_id = request.POST.get("carer") or request.GET.get("carer") or (str(carers[0][0]) if carers else "")
+    if request.method == "POST":
+        try:
+            letter = services.create_letter(
+                request.user,
+                pupil=pupil,
+                carer_id=int(carer_id) if carer_id.isdigit() else 0,
+                stage=stage,
+                body=request.POST.get("body", "")[:5000],
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, "Letter saved: download the PDF below.")
+            return redirect(f"{reverse('attendance:ladder', args=[pupil.pk])}#letter-{letter.pk}")
+    today = timezone.localdate()
+    summary = selectors.attendance_summaries(request.school, [pupil.pk], selectors.year_start(today), today)[pupil.pk]
+    carer_name = next((name.split(" (")[0] for cid, name in carers if str(cid) == carer_id), "parent or carer")
+    body = request.POST.get("body") or default_body(
+        stage,
+        carer=carer_name,
+        pupil=pupil.full_name,
+        forename=pupil.forename,
+        attendance=statutory.display_pct(summary.attendance_pct) + "%",
+        unauthorised=summary.unauthorised_absence,
+    )
+    return render(
+        request,
+        "attendance/letter_new.html",
+        {
+            "pupil": pupil,
+            "carers": carers,
+            "carer_id": carer_id,
+            "stage": stage,
+            "stages": LadderStep.Stage.choices,
+            "body": body,
+        },
+    )
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def letter_pdf(request: HearthRequest, letter_id: int) -> HttpResponse:
+    """The letter as a PDF (WeasyPrint)."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    letter = selectors.get_letter(request.school, request.user, letter_id)
+    html = render_to_string("attendance/letter_pdf.html", {"letter": letter}, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="attendance-letter-{letter.pk}.pdf"'
+    return response
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def long_absence(request: HearthRequest) -> HttpResponse:
+    """Children absent from education: long unauthorised runs and long illness, and when the LA was told."""
+    today = parse_day(request.GET.get("on"))
+    rows = selectors.long_absences(request.school, today)
+    return render(request, "attendance/long_absence.html", {"rows": rows, "today": today})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def la_notify(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    if request.method == "POST":
+        try:
+            services.record_la_notification(
+                request.user,
+                pupil=pupil,
+                reason=request.POST.get("reason", ""),
+                absence_from=parse_day(request.POST.get("absence_from")),
+                told_on=parse_day(request.POST.get("told_on")),
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Recorded that the local authority was told about {pupil.full_name}.")
+    return redirect("attendance:long_absence")
+
+
+# Leave of absence (domain §1.4) ------------------------------------------------------------------
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def leave(request: HearthRequest) -> HttpResponse:
+    """Leave requests: those waiting for a decision first, then the recent ones."""
+    requests = selectors.leave_requests(request.school)
+    can_decide = bool(request.roles & services.LEAVE_DECIDERS)
+    return render(request, "attendance/leave.html", {"requests": requests, "can_decide": can_decide})
+
+
+@login_required
+@role_required(ATTENDANCE_TEAM)
+def leave_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = LeaveRequestForm(
+        request.POST or None, carers=_carer_choices(pupil), initial={"requested_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_leave(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Leave request recorded: it waits for the headteacher's decision.")
+            return redirect("attendance:leave")
+    return render(request, "attendance/leave_new.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@role_required(services.LEAVE_DECIDERS)
+def leave_decide(request: HearthRequest, leave_id: int) -> HttpResponse:
+    found = selectors.get_leave(request.school, request.user, leave_id)
+    if request.method == "POST":
+        try:
+            services.decide_leave(
+                request.user,
+                leave=found,
+                grant=request.POST.get("decision") == "grant",
+                reason=request.POST.get("reason", "")[:500],
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Leave {found.get_status_display().lower()}.")
+    return redirect("attendance:leave")

@@ -11,7 +11,7 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label="Username", required=False, max_length=150)
-    pupil = forms.IntegerField(label="Pupil number (from the profile address)", required=False, min_value=1)
+    upn = forms.CharField(label="Pupil's UPN", required=False, max_length=13)
     verb = forms.ChoiceField(label="What happened", required=False, choices=[("", "Anything"), *Verb.choices])
     start = forms.DateField(label="From (dd/mm/yyyy)", required=False, input_formats=DATE_FORMATS)
     end = forms.DateField(label="To (dd/mm/yyyy)", required=False, input_formats=DATE_FORMATS)
@@ -28,7 +28,7 @@ class AuditFilterForm(forms.Form):
         d = self.cleaned_data
         return {
             "username": d.get("user") or "",
-            "pupil_id": d.get("pupil"),
+            "upn": (d.get("upn") or "").strip().upper(),
             "verb": d.get("verb") or "",
             "start": d.get("start"),
             "end": d.get("end"),

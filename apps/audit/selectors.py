@@ -20,6 +20,7 @@ def school_events(
     *,
     username: str = "",
     pupil_id: int | None = None,
+    upn: str = "",
     verb: str = "",
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -34,6 +35,10 @@ def school_events(
         qs = qs.filter(actor_label__iexact=username.strip())
     if pupil_id is not None:
         qs = qs.filter(pupil_id=pupil_id)
+    if upn:
+        from apps.people.models import Pupil
+
+        qs = qs.filter(pupil_id__in=Pupil.objects.filter(school=school, upn__iexact=upn).values("pk"))
     if verb:
         qs = qs.filter(verb=verb)
     if start:

@@ -289,6 +289,11 @@ class Exclusion(SchoolScopedModel):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
     misses_public_exam = models.BooleanField(default=False)
+    has_social_worker = models.BooleanField(
+        default=False, help_text="The pupil has a social worker or is looked after (tell them / the VSH)."
+    )
+    home_la_differs = models.BooleanField(default=False, help_text="The pupil lives in another LA (PEx: tell both).")
+    start_session = models.CharField(max_length=2, default="AM", choices=[("AM", "Morning"), ("PM", "Afternoon")])
     exam_date = models.DateField(null=True, blank=True)
     # Notifications (§2.2)
     parent_notified_at = models.DateTimeField(null=True, blank=True)
@@ -437,3 +442,45 @@ class PSPReview(models.Model):
 
     def __str__(self) -> str:
         return f"PSP review {self.date:%d/%m/%Y}"
+
+
+class ReportCard(SchoolScopedModel):
+    """A report card: daily targets a pupil carries to each lesson, with each teacher's rating."""
+
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="report_cards")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    targets = models.TextField(help_text="One target a line.")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Report card {self.pupil} from {self.start_date:%d/%m/%Y}"
+
+    @property
+    def target_list(self) -> list[str]:
+        return [t.strip() for t in self.targets.splitlines() if t.strip()]
+
+
+class ReportCardEntry(models.Model):
+    class Rating(models.IntegerChoices):
+        EXCELLENT = 1, "1 – met every target"
+        GOOD = 2, "2 – met most targets"
+        POOR = 3, "3 – met few targets"
+        UNACCEPTABLE = 4, "4 – met none"
+
+    card = models.ForeignKey(ReportCard, on_delete=models.CASCADE, related_name="entries")
+    date = models.DateField()
+    period = models.PositiveSmallIntegerField()
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    comment = models.CharField(max_length=300, blank=True)
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["date", "period"]
+        constraints = [models.UniqueConstraint(fields=["card", "date", "period"], name="uniq_report_card_lesson")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} P{self.period}: {self.rating}"

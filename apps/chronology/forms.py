@@ -37,6 +37,7 @@ NOTE_KINDS = [(Kind.NOTE.value, Kind.NOTE.label), (Kind.CONTACT.value, Kind.CONT
 NOTE_LEVELS = [
     (Confidentiality.PASTORAL.value, Confidentiality.PASTORAL.label),
     (Confidentiality.GENERAL.value, Confidentiality.GENERAL.label),
+    (Confidentiality.RESTRICTED.value, "Restricted: only me and the people I name below"),
 ]
 
 
@@ -52,6 +53,31 @@ class NoteForm(forms.Form):
         initial=Confidentiality.PASTORAL,
         help_text="Safeguarding information is not a note: log a concern instead.",
     )
+    restricted_to = forms.MultipleChoiceField(
+        label="People who may read a restricted note",
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only for a restricted note. You can always read your own notes.",
+    )
+
+    def __init__(self, *args: Any, staff: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.staff = {str(u.pk): u for u in staff}
+        field = self.fields["restricted_to"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(pk, u.display_name) for pk, u in self.staff.items()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("confidentiality") == Confidentiality.RESTRICTED and not data.get("restricted_to"):
+            self.add_error("restricted_to", "Name at least one person who may read a restricted note.")
+        if data.get("confidentiality") != Confidentiality.RESTRICTED and data.get("restricted_to"):
+            self.add_error("restricted_to", "Only a restricted note is limited to named people.")
+        return data
+
+    def restricted_users(self) -> list[Any]:
+        return [self.staff[pk] for pk in self.cleaned_data.get("restricted_to") or []]
 
     def occurred_at(self) -> dt.datetime:
         day = self.cleaned_data["occurred_on"]

@@ -76,3 +76,82 @@ def pupil_chronology_for_print(
     entries = list(pupil_chronology(school, viewer, pupil, kinds=kinds, start=start, end=end))
     audit.record(viewer, Verb.PRINT, ("chronology.pupil", pupil.pk), school=school, pupil=pupil, reason="pdf")
     return entries
+
+
+def subject_access_export(school: Any, viewer: Any, pupil: Any, *, received: dt.date) -> dict[str, Any]:
+    """Everything Hearth holds about `pupil` that `viewer` may see, as plain data for a subject
+    access request (domain file §4.2, §4.3): collect first, then review and redact by hand. The
+    export is recorded in the audit log."""
+    from apps.people.selectors import carer_links
+    from apps.people.statutory import subject_access_deadline
+
+    entries = list(pupil_chronology(school, viewer, pupil))
+    links = carer_links(pupil)
+    data: dict[str, Any] = {
+        "about": {
+            "school": school.name,
+            "urn": school.urn,
+            "prepared_by": viewer.get_username(),
+            "request_received": received.isoformat(),
+            "respond_by": subject_access_deadline(received).isoformat(),
+            "respond_by_if_extended": subject_access_deadline(received, extended=True).isoformat(),
+            "notes": [
+                "A first collection, not a disclosure. Before anything is sent, review every item:",
+                "redact information that identifies other people unless they consent or it is reasonable "
+                "to disclose (DPA 2018 Sch 2 para 16), including carers, other pupils and authors;",
+                "apply exemptions (serious harm, child abuse data) item by item and record why;",
+                "entries above the preparer's access level are not included: the DSL must add "
+                "safeguarding-level entries.",
+            ],
+        },
+        "pupil": {
+            "legal_name": pupil.legal_name,
+            "preferred_forename": pupil.preferred_forename,
+            "preferred_surname": pupil.preferred_surname,
+            "date_of_birth": pupil.date_of_birth.isoformat(),
+            "sex": pupil.get_sex_display(),
+            "upn": pupil.upn,
+            "uln": pupil.uln,
+            "admission_date": pupil.admission_date.isoformat(),
+            "leaving_date": pupil.leaving_date.isoformat() if pupil.leaving_date else None,
+            "year_group": pupil.year_group.number,
+            "form": pupil.form.name if pupil.form else None,
+            "teaching_groups": [g.name for g in pupil.teaching_groups.order_by("name")],
+            "ethnicity": pupil.ethnicity,
+            "first_language": pupil.first_language,
+            "free_school_meals": pupil.fsm,
+            "pupil_premium": pupil.pupil_premium,
+            "sen_status": pupil.get_sen_status_display(),
+            "sen_need": pupil.sen_need,
+            "eal": pupil.eal,
+            "looked_after": pupil.looked_after,
+            "previously_looked_after": pupil.previously_looked_after,
+            "young_carer": pupil.young_carer,
+            "medical_notes": pupil.medical_notes,
+        },
+        "carers": [
+            {
+                "name": link.carer.full_name,
+                "relationship": link.get_relationship_display(),
+                "parental_responsibility": link.parental_responsibility,
+                "contact_priority": link.contact_priority,
+                "contact_restriction": link.get_restriction_display() if link.restriction else "",
+                "third_party": True,
+            }
+            for link in links
+        ],
+        "chronology": [
+            {
+                "when": e.occurred_at.isoformat(),
+                "kind": e.get_kind_display(),
+                "title": e.title,
+                "summary": e.summary,
+                "level": e.get_confidentiality_display(),
+                "author": e.author.display_name if e.author else "",
+                "transferred_from": e.transferred_from,
+            }
+            for e in entries
+        ],
+    }
+    audit.record(viewer, Verb.EXPORT, ("people.pupil", pupil.pk), school=school, pupil=pupil, reason="subject_access")
+    return data

@@ -64,6 +64,7 @@ def record_note(
     occurred_at: dt.datetime,
     kind: Kind | str = Kind.NOTE,
     confidentiality: Confidentiality | str = Confidentiality.PASTORAL,
+    restricted_to: Iterable[Any] = (),
 ) -> Entry:
     """A member of the pastoral team writes a note straight onto a pupil's chronology (a phone
     call home, a conversation with the pupil)."""
@@ -74,10 +75,17 @@ def record_note(
         raise PermissionDenied("Only the pastoral team can add notes to a pupil's chronology.")
     if confidentiality == Confidentiality.SAFEGUARDING:
         raise PermissionDenied("Safeguarding information is recorded as a concern, not as a note.")
-    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
-        from django.core.exceptions import ValidationError
+    from django.core.exceptions import ValidationError
 
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": "A note cannot be dated in the future."})
+    readers = list(restricted_to)
+    if confidentiality == Confidentiality.RESTRICTED:
+        if not readers:
+            raise ValidationError({"restricted_to": "Name at least one person who may read a restricted note."})
+        readers.append(actor)  # the author can always read their own note
+    elif readers:
+        raise ValidationError({"restricted_to": "Only a restricted note is limited to named people."})
     with transaction.atomic():
         entry = add_entry(
             pupil=pupil,
@@ -87,6 +95,7 @@ def record_note(
             occurred_at=occurred_at,
             author=actor,
             confidentiality=confidentiality,
+            restricted_to=readers,
         )
         audit.record(actor, Verb.CREATE, entry, pupil=pupil)
     return entry

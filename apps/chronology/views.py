@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.accounts.decorators import role_required
-from apps.accounts.models import AGGREGATE_ONLY_ROLES, PASTORAL_TEAM, Role
+from apps.accounts.models import AGGREGATE_ONLY_ROLES, AUDIT_READERS, PASTORAL_TEAM, Role
+from apps.accounts.selectors import staff_with_role
 from apps.accounts.types import HearthRequest
 from apps.people import selectors as people_selectors
 
@@ -77,8 +78,11 @@ def pupil_chronology_pdf(request: HearthRequest, pupil_id: int) -> HttpResponse:
 def add_note(request: HearthRequest, pupil_id: int) -> HttpResponse:
     pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
     now = timezone.localtime()
+    staff = [u for u in staff_with_role(request.school, *PASTORAL_TEAM) if u.pk != request.user.pk]
     form = NoteForm(
-        request.POST or None, initial={"occurred_on": now.strftime("%d/%m/%Y"), "occurred_time": now.strftime("%H:%M")}
+        request.POST or None,
+        initial={"occurred_on": now.strftime("%d/%m/%Y"), "occurred_time": now.strftime("%H:%M")},
+        staff=sorted(staff, key=lambda u: (u.last_name, u.first_name)),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,6 +94,7 @@ def add_note(request: HearthRequest, pupil_id: int) -> HttpResponse:
                 occurred_at=form.occurred_at(),
                 kind=form.cleaned_data["kind"],
                 confidentiality=form.cleaned_data["confidentiality"],
+                restricted_to=form.restricted_users(),
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items():
@@ -100,3 +105,28 @@ def add_note(request: HearthRequest, pupil_id: int) -> HttpResponse:
             messages.success(request, "The note is on the chronology.")
             return redirect("chronology:pupil", pupil_id=pupil.pk)
     return render(request, "chronology/add_note.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@role_required(AUDIT_READERS)
+def subject_access(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    """A subject access request: a form for the date the request was received, then a JSON file
+    of what Hearth holds about the pupil, to review and redact before anything is disclosed."""
+    import json
+
+    from django import forms
+
+    class ReceivedForm(forms.Form):
+        received = forms.DateField(label="Date the request was received (dd/mm/yyyy)", input_formats=["%d/%m/%Y"])
+
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = ReceivedForm(request.POST or None, initial={"received": timezone.localdate().strftime("%d/%m/%Y")})
+    if request.method == "POST" and form.is_valid():
+        data = selectors.subject_access_export(
+            request.school, request.user, pupil, received=form.cleaned_data["received"]
+        )
+        response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{pupil.upn}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "chronology/subject_access.html", {"pupil": pupil, "form": form})

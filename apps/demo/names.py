@@ -171,3 +171,37 @@ STREETS = [
     "Albion Street",
 ]
 TOWN = "Riverbend"
+
+# Short forms a pupil may be known by at school. Only some pupils with these names use one; a name
+# that has no common short form is never shortened.
+NICKNAMES: dict[str, list[str]] = {
+    "Amelia": ["Millie", "Mia"],
+    "Florence": ["Flo", "Florrie"],
+    "Sophia": ["Sophie"],
+    "Matilda": ["Tilly", "Tilda"],
+    "Imogen": ["Immy"],
+    "Jessica": ["Jess", "Jessie"],
+    "Olivia": ["Liv", "Livvy"],
+    "Emily": ["Emmy", "Em"],
+    "Megan": ["Meg"],
+    "Rosie": ["Rose"],
+    "Evie": ["Eve"],
+    "Oliver": ["Olly", "Ollie"],
+    "Archie": ["Arch"],
+    "Henry": ["Harry"],
+    "Freddie": ["Fred"],
+    "Theo": ["Teddy"],
+    "Alfie": ["Alf"],
+    "Jacob": ["Jake"],
+    "Thomas": ["Tom", "Tommy"],
+    "Finley": ["Finn"],
+    "Isaac": ["Zac"],
+    "Lucas": ["Luke"],
+    "Mohammed": ["Mo"],
+    "Joshua": ["Josh"],
+    "Samuel": ["Sam", "Sammy"],
+    "Daniel": ["Dan", "Danny"],
+    "Ibrahim": ["Ibby"],
+    "Callum": ["Cal"],
+    "Elliot": ["Eli"],
+}

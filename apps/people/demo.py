@@ -8,7 +8,7 @@ from typing import Any
 
 from apps.accounts.models import Role
 from apps.demo.context import DemoContext
-from apps.demo.names import FORENAMES_F, FORENAMES_M, STREETS, SURNAMES, TOWN
+from apps.demo.names import FORENAMES_F, FORENAMES_M, NICKNAMES, STREETS, SURNAMES, TOWN
 
 from .identifiers import make_upn, uln_check_digit
 from .models import Carer, Form, Pupil, PupilCarer, TeachingGroup, YearGroup
@@ -31,6 +31,16 @@ ETHNICITIES = [
 ]
 LANGUAGES = ["Urdu", "Polish", "Bengali", "Punjabi", "Romanian", "Arabic", "Portuguese", "Somali"]
 SEN_NEEDS = ["SEMH", "SLCN", "ASD", "SpLD", "MLD", "VI", "HI", "PD"]
+
+
+def _preferred(rng: Any, forename: str) -> str:
+    """About a third of pupils whose name has a usual short form go by it; nobody else has a
+    preferred forename. One draw from `rng` whatever the name, so the rest of the seed is stable."""
+    draw = rng.random()
+    options = NICKNAMES.get(forename)
+    if not options or draw >= 0.35:
+        return ""
+    return options[int(draw / 0.35 * len(options))]
 
 
 def seed(ctx: DemoContext) -> None:
@@ -91,7 +101,7 @@ def seed(ctx: DemoContext) -> None:
                     legal_forename=forename,
                     legal_middle_names=rng.choice(["", "", "", rng.choice(FORENAMES_F if female else FORENAMES_M)]),
                     legal_surname=rng.choice(SURNAMES),
-                    preferred_forename=rng.choice(["", "", "", "", "", "", "", "", "", forename[:3]]),
+                    preferred_forename=_preferred(rng, forename),
                     date_of_birth=born,
                     sex=Pupil.Sex.FEMALE if female else Pupil.Sex.MALE,
                     upn=upn,

@@ -36,4 +36,15 @@ def panels(request: Any) -> list[Panel]:
                 wide=bool(roles & AGGREGATE_ONLY_ROLES),
             )
         )
+    if Role.TRUST_OFFICER in roles and request.school.trust_id is not None:
+        from apps.accounts.selectors import schools_for
+
+        schools = [school for school in schools_for(request.user) if school.trust_id == request.school.trust_id]
+        if len(schools) > 1:
+            rows = []
+            for school in schools:
+                summary = selectors.roll_summary(school, today)
+                totals = {k: sum(r[k] for r in summary) for k in ("pupils", "fsm", "sen", "ehcp", "looked_after")}
+                rows.append({"school": school, **totals})
+            result.append(Panel("Your schools", "people/_panel_trust.html", {"rows": rows, "today": today}, order=55))
     return result

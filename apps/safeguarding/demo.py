@@ -25,9 +25,11 @@ from .models import (
     Concern,
     ConcernAction,
     ConcernPupil,
+    CPFileTransfer,
     Decision,
     ReferralResponse,
     SafeguardingStatus,
+    StaffAllegation,
     StatusKind,
     TriageDecision,
 )
@@ -259,6 +261,7 @@ def seed(ctx: DemoContext) -> None:
     ReferralResponse.objects.bulk_create(responses, batch_size=500)
 
     statuses = _statuses(ctx, pupils, of_concern, dsl_team)
+    _live_items(ctx, planned, decisions, dsl_team, reporters)
     _chronology(ctx, planned, decisions, statuses)
     open_count = sum(1 for c, _ in planned if c.status != Concern.Status.CLOSED)
     ctx.say(
@@ -380,3 +383,55 @@ def _chronology(
             "",
         )
     Entry.objects.bulk_create(entries, batch_size=1000)
+
+
+def _live_items(
+    ctx: DemoContext,
+    planned: list[tuple[Concern, list[tuple[Any, str]]]],
+    decisions: list[Any],
+    dsl_team: list[Any],
+    reporters: list[Any],
+) -> None:
+    """A referral still waiting for children's social care, a CP file transfer in progress for a
+    pupil who has left, and one low-level concern about an adult, so each page has something live."""
+    import hashlib
+
+    rng = ctx.rng
+    open_decisions = [d for d in decisions if d.concern.status == Concern.Status.OPEN]
+    if open_decisions:
+        d = open_decisions[-1]
+        referral_day = ctx.calendar.add_school_days(ctx.today, -3) if ctx.calendar.first_day else ctx.today
+        TriageDecision.objects.create(
+            school=ctx.school,
+            concern=d.concern,
+            decision=Decision.CSC_REFERRAL,
+            reason="Further disclosure at review; threshold for a referral now met.",
+            decided_by=d.decided_by,
+            referral_reference="MASH-40411",
+            referral_date=referral_day,
+            response_due_on=statutory.referral_response_due_on(referral_day),
+        )
+    leavers = [p for p in ctx.pupils if p.leaving_date and p.leaving_date < ctx.today]
+    with_file = {p.pk for c, inv in planned for p, _r in inv}
+    leaver = next((p for p in sorted(leavers, key=lambda p: p.leaving_date, reverse=True) if p.pk in with_file), None)
+    if leaver is not None:
+        CPFileTransfer.objects.create(
+            school=ctx.school,
+            pupil=leaver,
+            destination_name="Moorside High School" if ctx.is_main_school else "Riverbend Academy",
+            destination_urn="148888" if ctx.is_main_school else "149999",
+            leaving_date=leaver.leaving_date,
+            due_on=statutory.cp_file_transfer_due_on(leaver.leaving_date, ctx.calendar),
+            prepared_by=dsl_team[0],
+            receipt_code_hash=hashlib.sha256(f"DEMO-{ctx.school.pk}".encode()).hexdigest(),
+        )
+    StaffAllegation.objects.create(
+        school=ctx.school,
+        kind=StaffAllegation.Kind.LOW_LEVEL,
+        subject_name="A supply teacher (fictional)",
+        summary="Gave a pupil a lift home in their own car without telling anyone.",
+        occurred_at=ctx.random_datetime(
+            ctx.calendar.add_school_days(ctx.today, -2) if ctx.calendar.first_day else ctx.today
+        ),
+        reported_by=rng.choice(reporters),
+    )

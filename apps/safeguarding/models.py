@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 from apps.core.fields import EncryptedTextField
@@ -109,6 +110,7 @@ class Concern(SchoolScopedModel):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    outcome_shared_with_author = models.BooleanField(default=False)
     pupils = models.ManyToManyField("people.Pupil", through="ConcernPupil", related_name="safeguarding_concerns")
     linked = models.ManyToManyField("self", blank=True, symmetrical=True)
 
@@ -348,3 +350,163 @@ class SafeguardingStatus(SchoolScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.start_date:%d/%m/%Y}"
+
+
+class CPFileTransfer(SchoolScopedModel):
+    """Sending a pupil's child protection file to their next school (domain file §3.5, KCSIE):
+    separately from the main pupil file, securely, within 5 school days of an in-year move or the
+    first 5 school days of a new term, and with confirmation of receipt. The receiving DSL confirms
+    with a one-time code that travels with the pack; only its hash is stored."""
+
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="+")
+    destination_name = models.CharField("Receiving school", max_length=200)
+    destination_urn = models.CharField("Receiving school URN", max_length=6, blank=True)
+    leaving_date = models.DateField()
+    due_on = models.DateField()
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    receipt_code_hash = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by_name = models.CharField(max_length=200, blank=True)
+    received_by_school = models.CharField(max_length=200, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"CP file transfer for pupil {self.pupil_id} due {self.due_on:%d/%m/%Y}"
+
+
+class BodyRegion(models.TextChoices):
+    HEAD = "head", "Head"
+    FACE = "face", "Face"
+    NECK = "neck", "Neck"
+    CHEST = "chest", "Chest / upper back"
+    ABDOMEN = "abdomen", "Abdomen / lower back"
+    BUTTOCKS = "buttocks", "Buttocks / groin"
+    LEFT_UPPER_ARM = "l_upper_arm", "Left upper arm"
+    RIGHT_UPPER_ARM = "r_upper_arm", "Right upper arm"
+    LEFT_FOREARM = "l_forearm", "Left forearm"
+    RIGHT_FOREARM = "r_forearm", "Right forearm"
+    LEFT_HAND = "l_hand", "Left hand"
+    RIGHT_HAND = "r_hand", "Right hand"
+    LEFT_THIGH = "l_thigh", "Left thigh"
+    RIGHT_THIGH = "r_thigh", "Right thigh"
+    LEFT_LOWER_LEG = "l_lower_leg", "Left lower leg"
+    RIGHT_LOWER_LEG = "r_lower_leg", "Right lower leg"
+    LEFT_FOOT = "l_foot", "Left foot"
+    RIGHT_FOOT = "r_foot", "Right foot"
+
+
+class BodyMapMark(AppendOnlyModel):
+    """One mark on the body map (front or back outline) with its note. Part of the account, so
+    written once with the concern and never changed."""
+
+    class Side(models.TextChoices):
+        FRONT = "front", "Front"
+        BACK = "back", "Back"
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="body_marks")
+    side = models.CharField(max_length=5, choices=Side.choices)
+    region = models.CharField(max_length=12, choices=BodyRegion.choices)
+    note = EncryptedTextField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} {self.get_region_display()}"
+
+
+def _attachment_path(instance: Any, filename: str) -> str:
+    import uuid
+
+    # Never the uploaded name: a fixed folder and a random name, so no path trick can escape it.
+    return f"safeguarding/{instance.school_id}/{uuid.uuid4().hex}"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under MEDIA_ROOT (outside the web root) with no public URL: they are served only
+    through a view that checks permission."""
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Safeguarding files have no public URL.")
+
+
+class ConcernAttachment(AppendOnlyModel):
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, storage=PrivateStorage(), max_length=200)
+    original_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ConcernDraft(models.Model):
+    """An unfinished "Log a concern" form, saved as the member of staff types, so it survives a
+    session timeout or a reload. Not a record: deleted when the concern is submitted."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("core.School", on_delete=models.CASCADE, related_name="+")
+    data = EncryptedTextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "school"], name="uniq_concern_draft")]
+
+    def __str__(self) -> str:
+        return f"Draft concern by {self.user_id}"
+
+
+class StaffAllegation(SchoolScopedModel):
+    """An allegation or a low-level concern about a member of staff (KCSIE Part 4; domain file
+    §3.2: KCSIE 2025 adds low-level concerns and allegations against staff). Kept apart from pupil
+    records, visible to the DSL and the headteacher only, and never to the person it is about."""
+
+    class Kind(models.TextChoices):
+        ALLEGATION = "allegation", "Allegation (may meet the harm threshold)"
+        LOW_LEVEL = "low_level", "Low-level concern"
+
+    class Outcome(models.TextChoices):
+        SUBSTANTIATED = "substantiated", "Substantiated"
+        UNSUBSTANTIATED = "unsubstantiated", "Unsubstantiated"
+        UNFOUNDED = "unfounded", "Unfounded"
+        FALSE = "false", "False"
+        MALICIOUS = "malicious", "Malicious"
+        NO_FURTHER_ACTION = "nfa", "No further action (low-level concern)"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_name = models.CharField("Who it is about", max_length=200)
+    summary = EncryptedTextField("What was alleged or seen")
+    occurred_at = models.DateTimeField()
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    lado_reference = models.CharField(max_length=60, blank=True)
+    lado_referred_on = models.DateField(null=True, blank=True)
+    lado_advice = EncryptedTextField(blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome_notes = EncryptedTextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Staff allegation {self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"SA-{self.pk:04d}" if self.pk else "SA-new"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,9 +30,13 @@ from .models import (
     SOCIAL_WORKER_STATUSES,
     Concern,
     ConcernAction,
+    ConcernAttachment,
+    ConcernDraft,
     ConcernPupil,
+    CPFileTransfer,
     Decision,
     SafeguardingStatus,
+    StaffAllegation,
     StatusKind,
     TriageDecision,
 )
@@ -121,6 +125,7 @@ class Queue:
     overdue_actions: list[ConcernAction]
     awaiting_response: list[TriageDecision]
     patterns: list[PatternFlag]
+    transfers: list[CPFileTransfer] = field(default_factory=list)
 
 
 def _row(concern: Concern, now: dt.datetime) -> QueueRow:
@@ -173,7 +178,7 @@ def triage_queue(school: School, viewer: Any, *, now: dt.datetime | None = None)
         for link in row.concern.pupil_links.all():
             row.flags.extend(flagged.get(link.pupil_id, []))
     audit.record(viewer, Verb.VIEW, ("safeguarding.queue", school.pk), school=school, reason="safeguarding.queue")
-    return Queue(untriaged, open_rows, overdue_actions, awaiting, flags)
+    return Queue(untriaged, open_rows, overdue_actions, awaiting, flags, transfers_awaiting_receipt(school))
 
 
 def queue_counts(school: School, *, now: dt.datetime | None = None) -> dict[str, int]:
@@ -196,7 +201,8 @@ def pattern_flags(school: School, *, now: dt.datetime | None = None) -> list[Pat
     """Patterns the DSL should not have to spot alone (the issue):
     - concerns about a pupil from 3 or more different staff within 30 days (school setting);
     - 3 or more concerns about a pupil in the same category within 90 days;
-    - a pupil with an open concern whose sibling has an open CP, CIN or looked-after status."""
+    - a pupil with an open concern whose sibling has an open CP, CIN or looked-after status;
+    - a pupil with an open concern whose attendance has fallen sharply in the last 4 weeks."""
     from .services import settings_for
 
     now = now or timezone.now()
@@ -255,6 +261,49 @@ def pattern_flags(school: School, *, now: dt.datetime | None = None) -> list[Pat
                         [lk.concern for lk in open_links if lk.pupil_id == link.pupil_id],
                     )
                 )
+    flags.extend(_attendance_fall_flags(school, open_links, now=now))
+    return flags
+
+
+# A fall worth showing the DSL: attendance in the last 4 weeks at least 10 points below the 8 weeks
+# before, and under 90% (the persistent-absence line, domain file §1.3). Our choice, not statute.
+FALL_RECENT_DAYS = 28
+FALL_BEFORE_DAYS = 56
+FALL_POINTS = 10
+
+
+def _attendance_fall_flags(school: School, open_links: list[ConcernPupil], *, now: dt.datetime) -> list[PatternFlag]:
+    """Pupils with an open concern whose attendance has fallen sharply (the issue: "concerns
+    together with a sudden fall in attendance"). Uses attendance's cross-module summary."""
+    if not open_links:
+        return []
+    try:
+        from apps.attendance.selectors import attendance_summaries
+    except ImportError:  # pragma: no cover - attendance not installed
+        return []
+    today = timezone.localtime(now).date()
+    recent_start = today - dt.timedelta(days=FALL_RECENT_DAYS)
+    before_start = recent_start - dt.timedelta(days=FALL_BEFORE_DAYS)
+    ids = list({link.pupil_id for link in open_links})
+    recent = attendance_summaries(school, ids, recent_start, today)
+    before = attendance_summaries(school, ids, before_start, recent_start - dt.timedelta(days=1))
+    flags = []
+    for pid in ids:
+        now_summary, then = recent.get(pid), before.get(pid)
+        if not now_summary or not then or not now_summary.possible_sessions or not then.possible_sessions:
+            continue
+        drop = then.attendance_pct - now_summary.attendance_pct
+        if drop >= FALL_POINTS and now_summary.attendance_pct < 90:
+            link = next(lk for lk in open_links if lk.pupil_id == pid)
+            flags.append(
+                PatternFlag(
+                    link.pupil,
+                    "attendance",
+                    f"Attendance fell from {then.attendance_pct:.0f}% to {now_summary.attendance_pct:.0f}% "
+                    "in the last 4 weeks",
+                    [lk.concern for lk in open_links if lk.pupil_id == pid],
+                )
+            )
     return flags
 
 
@@ -348,3 +397,93 @@ def status_counts(school: School, *, today: dt.date | None = None) -> dict[str, 
     ):
         counts[kind] += 1
     return counts
+
+
+def transfers(school: School, viewer: Any) -> list[CPFileTransfer]:
+    """CP file transfers, those awaiting receipt first (DSL team only)."""
+    _require_dsl(viewer, school, "safeguarding.transfers")
+    return list(
+        CPFileTransfer.objects.filter(school=school)
+        .select_related("pupil", "prepared_by")
+        .order_by(F("received_at").desc(nulls_first=True), "due_on")
+    )
+
+
+def get_transfer(school: School, viewer: Any, transfer_id: int) -> CPFileTransfer:
+    transfer = CPFileTransfer.objects.filter(school=school, pk=transfer_id).select_related("pupil").first()
+    if transfer is None or not is_dsl_team(viewer, school):
+        audit.record(
+            viewer,
+            Verb.DENIED,
+            ("safeguarding.cpfiletransfer", transfer_id),
+            school=school,
+            reason="safeguarding.transfer",
+        )
+        raise Http404("No such transfer.")
+    return transfer
+
+
+def transfers_awaiting_receipt(school: School) -> list[CPFileTransfer]:
+    return list(
+        CPFileTransfer.objects.filter(school=school, received_at__isnull=True)
+        .select_related("pupil")
+        .order_by("due_on")
+    )
+
+
+def concern_draft(school: School, viewer: Any) -> tuple[dict[str, Any], dt.datetime] | None:
+    """The viewer's unfinished concern form, if any: (initial data, when it was saved)."""
+    import json
+
+    draft = ConcernDraft.objects.filter(school=school, user=viewer).first()
+    if draft is None:
+        return None
+    try:
+        data = json.loads(draft.data)
+    except ValueError:
+        return None
+    return {k: v for k, v in data.items() if v not in ("", [], None)}, draft.updated_at
+
+
+def get_attachment(school: School, viewer: Any, attachment_id: int) -> ConcernAttachment:
+    """A concern's file, for the DSL team or its uploader; 404 (audited) otherwise. The download
+    itself is audited against each pupil in the concern."""
+    found = ConcernAttachment.objects.filter(school=school, pk=attachment_id).select_related("concern").first()
+    if found is None or not (is_dsl_team(viewer, school) or found.uploaded_by_id == viewer.pk):
+        audit.record(
+            viewer, Verb.DENIED, ("safeguarding.attachment", attachment_id), school=school, reason="safeguarding.file"
+        )
+        raise Http404("No such file.")
+    for pupil_id in found.concern.pupil_links.values_list("pupil_id", flat=True):
+        audit.record(viewer, Verb.VIEW, found, pupil=pupil_id, reason="safeguarding.download_file")
+    return found
+
+
+def allegations(school: School, viewer: Any) -> list[StaffAllegation]:
+    """Allegations and low-level concerns about staff: DSL and headteacher only, never those about
+    the viewer. Reading the list is audited."""
+    from .services import may_handle_allegation
+
+    if not may_handle_allegation(viewer, None, school):
+        audit.record(viewer, Verb.DENIED, ("safeguarding.allegations", school.pk), school=school, reason="allegations")
+        raise PermissionDenied("Only the DSL and the headteacher can see this.")
+    audit.record(viewer, Verb.VIEW, ("safeguarding.allegations", school.pk), school=school, reason="allegations")
+    return list(
+        StaffAllegation.objects.filter(school=school)
+        .exclude(subject=viewer)
+        .select_related("reported_by")
+        .order_by(F("closed_at").desc(nulls_first=True), "-created_at")
+    )
+
+
+def get_allegation(school: School, viewer: Any, allegation_id: int) -> StaffAllegation:
+    from .services import may_handle_allegation
+
+    found = StaffAllegation.objects.filter(school=school, pk=allegation_id).select_related("reported_by").first()
+    if found is None or not may_handle_allegation(viewer, found, school):
+        audit.record(
+            viewer, Verb.DENIED, ("safeguarding.staffallegation", allegation_id), school=school, reason="allegation"
+        )
+        raise Http404("No such record.")
+    audit.record(viewer, Verb.VIEW, found, reason="safeguarding.view_allegation")
+    return found

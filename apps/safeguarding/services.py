@@ -36,15 +36,21 @@ from . import statutory
 from .models import (
     REFERRAL_DECISIONS,
     AbuseCategory,
+    BodyMapMark,
+    BodyRegion,
     Concern,
     ConcernAction,
     ConcernAmendment,
+    ConcernAttachment,
     ConcernCategory,
+    ConcernDraft,
     ConcernPupil,
+    CPFileTransfer,
     Decision,
     ReferralResponse,
     SafeguardingSettings,
     SafeguardingStatus,
+    StaffAllegation,
     StatusKind,
     TriageDecision,
 )
@@ -103,6 +109,105 @@ def _clean_categories(category: str | Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(chosen)) or [ConcernCategory.OTHER.value]
 
 
+ALLOWED_UPLOADS = {
+    # extension: (content type, the bytes the file must start with)
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+def check_upload(upload: Any) -> tuple[str, str]:
+    """Validate an attachment: a PDF, PNG or JPEG by both name and content, no larger than
+    HEARTH_MAX_UPLOAD_BYTES. Returns (safe original name, content type). The uploaded name is only
+    ever shown, never used as a path."""
+    import os
+
+    from django.conf import settings
+    from django.utils.text import get_valid_filename
+
+    raw = str(getattr(upload, "name", "") or "")
+    base = os.path.basename(raw.replace("\\", "/")).strip()
+    extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    if extension not in ALLOWED_UPLOADS:
+        raise ValidationError("Attach a PDF, PNG or JPEG file (photographs of marks, letters, forms).")
+    limit = settings.HEARTH_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(f"The file is {upload.size / 1048576:.1f} MB; the limit is {limit // 1048576} MB.")
+    content_type, signatures = ALLOWED_UPLOADS[extension]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in signatures):
+        raise ValidationError(f"The file is named .{extension} but its content is not a {extension.upper()} file.")
+    try:
+        name = get_valid_filename(base)[:120]
+    except Exception:  # a name of only unsafe characters
+        name = f"attachment.{extension}"
+    return name, content_type
+
+
+def _store_attachment(actor: Any, concern: Concern, upload: Any) -> ConcernAttachment:
+    import hashlib
+
+    name, content_type = check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = ConcernAttachment(
+        school=concern.school,
+        concern=concern,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    audit.record(actor, Verb.CREATE, attachment, reason="safeguarding.attach")
+    return attachment
+
+
+def add_attachment(actor: Any, *, concern: Concern, upload: Any) -> ConcernAttachment:
+    """The author or the DSL team adds a file to a concern (write-once)."""
+    if not can_amend_concern(actor, concern):
+        _deny(actor, concern, "safeguarding.attach", "Only the author or the DSL team can add a file.")
+    try:
+        check_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    with transaction.atomic():
+        return _store_attachment(actor, concern, upload)
+
+
+def _clean_body_map(marks: Sequence[Mapping[str, str]], errors: dict[str, str]) -> list[dict[str, str]]:
+    cleaned = []
+    for i, mark in enumerate(marks, start=1):
+        side, region, note = mark.get("side", ""), mark.get("region", ""), (mark.get("note") or "").strip()
+        if not (side or region or note):
+            continue
+        if side not in BodyMapMark.Side.values or region not in BodyRegion.values or not note:
+            errors["body_map"] = f"Mark {i} on the body map needs a side, a place and a note of what you saw."
+            continue
+        cleaned.append({"side": side, "region": region, "note": note})
+    return cleaned
+
+
+def save_draft(actor: Any, *, school: School, data: Mapping[str, Any]) -> ConcernDraft:
+    """Keep an unfinished concern form for its author (survives a session timeout and a reload)."""
+    import json
+
+    if not can_log_concern(actor, school):
+        _deny(actor, school, "safeguarding.save_draft", "Only staff of this school can log a concern.", school=school)
+    draft, _ = ConcernDraft.objects.update_or_create(
+        user=actor, school=school, defaults={"data": json.dumps(dict(data))[:20000]}
+    )
+    return draft
+
+
 def log_concern(
     actor: Any,
     *,
@@ -119,6 +224,8 @@ def log_concern(
     roles: Mapping[int, str] | None = None,
     recorded_at: dt.datetime | None = None,
     calendar: SchoolCalendar | None = None,
+    body_map: Sequence[Mapping[str, str]] = (),
+    attachments: Sequence[Any] = (),
 ) -> Concern:
     """Any member of staff records what they saw or heard (KCSIE Part 2; domain file §3.3). The DSL
     team is alerted at once by a link-only notification (urgent when the child is at immediate
@@ -142,6 +249,12 @@ def log_concern(
     role_map = {int(k): v for k, v in (roles or {}).items()}
     if any(v not in ConcernPupil.Role.values for v in role_map.values()):
         errors["roles"] = "Each pupil's role must be subject, alleged perpetrator, witness or other."
+    marks = _clean_body_map(body_map, errors)
+    for upload in attachments:
+        try:
+            check_upload(upload)
+        except ValidationError as error:
+            errors["attachment"] = " ".join(error.messages)
     if errors:
         raise ValidationError(errors)
     categories = _clean_categories(category)
@@ -169,6 +282,13 @@ def log_concern(
             ConcernPupil(concern=concern, pupil=p, role=role_map.get(p.pk, ConcernPupil.Role.SUBJECT))
             for p in pupil_list
         )
+        BodyMapMark.objects.bulk_create(
+            BodyMapMark(school=school, concern=concern, side=m["side"], region=m["region"], note=m["note"])
+            for m in marks
+        )
+        for upload in attachments:
+            _store_attachment(actor, concern, upload)
+        ConcernDraft.objects.filter(user=actor, school=school).delete()
         title = "Safeguarding concern logged" + (": child at immediate risk" if immediate_risk else "")
         _chronology_for_each_pupil(concern, title=title, narrative=concern.summary, actor=actor)
         for p in pupil_list:
@@ -381,8 +501,9 @@ def complete_action(actor: Any, *, action: ConcernAction, outcome: str, cancelle
     return action
 
 
-def close_concern(actor: Any, *, concern: Concern, outcome: str) -> Concern:
-    """Close with a written outcome (§3.3 (b), (c): how it was followed up and resolved)."""
+def close_concern(actor: Any, *, concern: Concern, outcome: str, share_with_author: bool = False) -> Concern:
+    """Close with a written outcome (§3.3 (b), (c): how it was followed up and resolved). The DSL
+    may share the outcome with the member of staff who logged the concern."""
     _require_manager(actor, concern, "safeguarding.close")
     errors: dict[str, str] = {}
     if concern.status == Concern.Status.CLOSED:
@@ -400,7 +521,10 @@ def close_concern(actor: Any, *, concern: Concern, outcome: str) -> Concern:
         concern.outcome = outcome.strip()
         concern.closed_at = timezone.now()
         concern.closed_by = actor
-        concern.save(update_fields=["status", "outcome", "closed_at", "closed_by", "updated_at"])
+        concern.outcome_shared_with_author = share_with_author
+        concern.save(
+            update_fields=["status", "outcome", "closed_at", "closed_by", "outcome_shared_with_author", "updated_at"]
+        )
         _chronology_for_each_pupil(
             concern, title="Safeguarding concern closed", narrative=f"Outcome: {concern.outcome}", actor=actor
         )
@@ -517,7 +641,10 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
     actions = ConcernAction.objects.filter(
         school=school, status=ConcernAction.Status.OPEN, due_on__lt=today, reminded_at__isnull=True
     ).select_related("owner", "concern")
-    counts = {"concerns": late.count(), "actions": actions.count()}
+    transfers = CPFileTransfer.objects.filter(
+        school=school, received_at__isnull=True, due_on__lt=today, escalated_at__isnull=True
+    )
+    counts = {"concerns": late.count(), "actions": actions.count(), "transfers": transfers.count()}
     if dry_run:
         return counts
     team = _dsl_team(school)
@@ -543,4 +670,375 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
             action.reminded_at = now
             action.save(update_fields=["reminded_at", "updated_at"])
             audit.record("system", Verb.UPDATE, action, reason="safeguarding.remind_action")
+        for transfer in transfers:
+            notify(
+                team,
+                school=school,
+                title=f"CP file transfer to {transfer.destination_name} is late (due {transfer.due_on:%d/%m/%Y})",
+                url=reverse("safeguarding:transfers"),
+                urgent=True,
+            )
+            transfer.escalated_at = now
+            transfer.save(update_fields=["escalated_at", "updated_at"])
+            audit.record("system", Verb.UPDATE, transfer, reason="safeguarding.escalate_transfer")
     return counts
+
+
+# Child protection file transfer (domain file §3.5) ----------------------------------------------
+
+PACK_FORMAT = "hearth.cp-file"
+PACK_VERSION = 1
+
+
+def _hash_code(code: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def prepare_transfer(
+    actor: Any,
+    *,
+    pupil: Any,
+    destination_name: str,
+    leaving_date: dt.date,
+    destination_urn: str = "",
+    calendar: SchoolCalendar | None = None,
+) -> tuple[CPFileTransfer, str]:
+    """Start a CP file transfer. Returns the transfer and its one-time receipt code (shown once to
+    the sending DSL, who sends it with the pack). Due date by the §3.5 rule."""
+    import secrets
+
+    school = pupil.school
+    if not can_manage_status(actor, school):
+        _deny(actor, pupil, "safeguarding.prepare_transfer", "Only the DSL team can transfer a CP file.", pupil=pupil)
+    errors: dict[str, str] = {}
+    if not destination_name.strip():
+        errors["destination_name"] = "Name the receiving school."
+    if destination_urn and not (destination_urn.isdigit() and len(destination_urn) == 6):
+        errors["destination_urn"] = "A URN is 6 digits."
+    if CPFileTransfer.objects.filter(school=school, pupil=pupil, received_at__isnull=True).exists():
+        errors["destination_name"] = "A transfer for this pupil is already waiting for receipt."
+    if errors:
+        raise ValidationError(errors)
+    calendar = calendar or SchoolCalendar.for_school(school)
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    with transaction.atomic():
+        transfer = CPFileTransfer.objects.create(
+            school=school,
+            pupil=pupil,
+            destination_name=destination_name.strip()[:200],
+            destination_urn=destination_urn,
+            leaving_date=leaving_date,
+            due_on=statutory.cp_file_transfer_due_on(leaving_date, calendar),
+            prepared_by=actor,
+            receipt_code_hash=_hash_code(code),
+        )
+        add_entry(
+            pupil=pupil,
+            kind=Kind.SAFEGUARDING,
+            title=f"CP file transfer to {transfer.destination_name} started (due {transfer.due_on:%d/%m/%Y})",
+            author=actor,
+            source=transfer,
+            confidentiality=Confidentiality.SAFEGUARDING,
+        )
+        audit.record(actor, Verb.CREATE, transfer, pupil=pupil, reason="safeguarding.prepare_transfer")
+    return transfer, code
+
+
+def _when(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def transfer_pack(actor: Any, *, transfer: CPFileTransfer) -> dict[str, Any]:
+    """The machine-readable CP file (documented in docs/safeguarding.md). Only this pupil's part of
+    a multi-pupil concern travels: other pupils are never named by the export, and the account of
+    a concern where this pupil was only a witness or other is withheld. Audited as an export and
+    marks the transfer sent."""
+    school = transfer.school
+    if not can_manage_status(actor, school):
+        _deny(actor, transfer, "safeguarding.export_transfer", "Only the DSL team can export a CP file.")
+    pupil = transfer.pupil
+    links = (
+        ConcernPupil.objects.filter(concern__school=school, pupil=pupil)
+        .select_related("concern__logged_by")
+        .order_by("concern__recorded_at")
+    )
+    concerns = []
+    for link in links:
+        c = link.concern
+        shares_account = link.role in {ConcernPupil.Role.SUBJECT, ConcernPupil.Role.ALLEGED_PERPETRATOR}
+        others = c.pupil_links.exclude(pupil=pupil).count()
+        concerns.append(
+            {
+                "reference": c.reference,
+                "role": link.role,
+                "other_pupils_involved": others,
+                "occurred_at": _when(c.occurred_at),
+                "recorded_at": _when(c.recorded_at),
+                "logged_by": c.logged_by.display_name,
+                "location": c.location,
+                "categories": c.categories,
+                "immediate_risk": c.immediate_risk,
+                "account": c.summary if shares_account else None,
+                "immediate_action": c.immediate_action if shares_account else None,
+                "amendments": [
+                    {
+                        "at": _when(a.created_at),
+                        "by": a.amended_by.display_name,
+                        "reason": a.reason,
+                        "account": a.summary if shares_account else None,
+                    }
+                    for a in c.amendments.select_related("amended_by")
+                ],
+                "decisions": [
+                    {
+                        "decision": d.decision,
+                        "decision_label": d.get_decision_display(),
+                        "reason": d.reason,
+                        "at": _when(d.created_at),
+                        "by": d.decided_by.display_name,
+                        "referral_reference": d.referral_reference,
+                        "referral_date": d.referral_date.isoformat() if d.referral_date else None,
+                        "responses": [
+                            {"received_on": r.received_on.isoformat(), "outcome": r.outcome} for r in d.responses.all()
+                        ],
+                    }
+                    for d in c.decisions.select_related("decided_by").prefetch_related("responses")
+                ],
+                "actions": [
+                    {
+                        "description": a.description,
+                        "owner": a.owner.display_name,
+                        "due_on": a.due_on.isoformat(),
+                        "status": a.status,
+                        "outcome": a.outcome,
+                    }
+                    for a in c.actions.select_related("owner")
+                ],
+                "status": c.status,
+                "outcome": c.outcome,
+                "closed_at": _when(c.closed_at),
+            }
+        )
+    statuses = [
+        {
+            "kind": s.kind,
+            "kind_label": s.get_kind_display(),
+            "cp_category": s.cp_category,
+            "start_date": s.start_date.isoformat(),
+            "end_date": s.end_date.isoformat() if s.end_date else None,
+            "social_worker_name": s.social_worker_name,
+            "social_worker_contact": s.social_worker_contact,
+            "virtual_school_head": s.virtual_school_head,
+        }
+        for s in SafeguardingStatus.objects.filter(school=school, pupil=pupil).order_by("start_date")
+    ]
+    pack = {
+        "format": PACK_FORMAT,
+        "version": PACK_VERSION,
+        "exported_at": _when(timezone.now()),
+        "from_school": {"name": school.name, "urn": school.urn, "laestab": school.laestab},
+        "to_school": {"name": transfer.destination_name, "urn": transfer.destination_urn},
+        "pupil": {
+            "upn": pupil.upn,
+            "legal_forename": pupil.legal_forename,
+            "legal_surname": pupil.legal_surname,
+            "preferred_forename": pupil.preferred_forename,
+            "date_of_birth": pupil.date_of_birth.isoformat(),
+            "leaving_date": transfer.leaving_date.isoformat(),
+        },
+        "statuses": statuses,
+        "concerns": concerns,
+    }
+    with transaction.atomic():
+        if transfer.sent_at is None:
+            transfer.sent_at = timezone.now()
+            transfer.save(update_fields=["sent_at", "updated_at"])
+        audit.record(actor, Verb.EXPORT, transfer, pupil=pupil, reason="safeguarding.export_transfer")
+    return pack
+
+
+def confirm_receipt(actor: Any, *, school: School, code: str) -> CPFileTransfer:
+    """The receiving DSL (signed in at their own school) confirms receipt with the one-time code
+    (§3.5: confirmation of receipt must be obtained). The code works once."""
+    if not can_manage_status(actor, school):
+        _deny(actor, school, "safeguarding.confirm_receipt", "Only a DSL can confirm receipt.", school=school)
+    transfer = CPFileTransfer.objects.filter(receipt_code_hash=_hash_code(code), received_at__isnull=True).first()
+    if transfer is None:
+        audit.record(actor, Verb.DENIED, ("safeguarding.cpfiletransfer", "code"), school=school, reason="bad_code")
+        raise ValidationError({"code": "That receipt code is not recognised or has already been used."})
+    with transaction.atomic():
+        transfer.received_at = timezone.now()
+        transfer.received_by_name = actor.display_name[:200]
+        transfer.received_by_school = school.name[:200]
+        transfer.save(update_fields=["received_at", "received_by_name", "received_by_school", "updated_at"])
+        audit.record(actor, Verb.UPDATE, transfer, school=transfer.school, reason="safeguarding.receipt_confirmed")
+        notify(
+            _dsl_team(transfer.school),
+            school=transfer.school,
+            title=f"CP file received by {school.name}",
+            url=reverse("safeguarding:transfers"),
+            email=False,
+        )
+    return transfer
+
+
+def import_transfer_pack(actor: Any, *, pupil: Any, pack: Mapping[str, Any]) -> int:
+    """The receiving school files a pack from another Hearth school: each concern and status lands
+    in the new pupil's chronology at safeguarding confidentiality, marked as transferred. Checks the
+    pack is a Hearth CP file for this pupil (same UPN) before writing anything."""
+    school = pupil.school
+    if not can_manage_status(actor, school):
+        _deny(actor, pupil, "safeguarding.import_transfer", "Only the DSL team can import a CP file.", pupil=pupil)
+    if not isinstance(pack, Mapping) or pack.get("format") != PACK_FORMAT or pack.get("version") != PACK_VERSION:
+        raise ValidationError({"pack": "This is not a Hearth CP file (format hearth.cp-file, version 1)."})
+    upn = str((pack.get("pupil") or {}).get("upn", ""))
+    if upn != pupil.upn:
+        raise ValidationError({"pack": f"The pack is for UPN {upn or 'unknown'}, not {pupil.upn}. Nothing imported."})
+    origin = str((pack.get("from_school") or {}).get("name", "another school"))[:200]
+    made = 0
+
+    def parse_when(value: Any) -> dt.datetime:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return timezone.now()
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+    with transaction.atomic():
+        for item in pack.get("concerns") or []:
+            lines = [f"Role: {item.get('role')}", f"Categories: {', '.join(item.get('categories') or [])}"]
+            if item.get("account"):
+                lines.append(f"Account: {item['account']}")
+            for d in item.get("decisions") or []:
+                lines.append(f"Decision: {d.get('decision_label')}. Reason: {d.get('reason')}")
+            if item.get("outcome"):
+                lines.append(f"Outcome: {item['outcome']}")
+            add_entry(
+                pupil=pupil,
+                kind=Kind.SAFEGUARDING,
+                title=f"Transferred concern {item.get('reference', '')}".strip(),
+                summary="\n".join(lines),
+                occurred_at=parse_when(item.get("recorded_at")),
+                author=actor,
+                confidentiality=Confidentiality.SAFEGUARDING,
+                transferred_from=origin,
+            )
+            made += 1
+        for s in pack.get("statuses") or []:
+            add_entry(
+                pupil=pupil,
+                kind=Kind.SAFEGUARDING,
+                title=f"Transferred status: {s.get('kind_label')} from {s.get('start_date')}"
+                + (f" to {s['end_date']}" if s.get("end_date") else " (open when sent)"),
+                occurred_at=parse_when(s.get("start_date")),
+                author=actor,
+                confidentiality=Confidentiality.SAFEGUARDING,
+                transferred_from=origin,
+            )
+            made += 1
+        audit.record(actor, Verb.IMPORT, pupil, pupil=pupil, reason="safeguarding.import_transfer")
+    return made
+
+
+# Allegations and low-level concerns about staff (KCSIE Part 4) -----------------------------------
+
+ALLEGATION_ROLES = frozenset({"dsl", "headteacher"})
+
+
+def allegation_readers(school: School, *, excluding: Any = None) -> list[Any]:
+    """The DSL and the headteacher, never the person the allegation is about."""
+    return [u for u in staff_with_role(school, *ALLEGATION_ROLES) if excluding is None or u.pk != excluding.pk]
+
+
+def may_handle_allegation(actor: Any, allegation: StaffAllegation | None, school: School) -> bool:
+    from apps.accounts.selectors import roles_in
+
+    if not roles_in(actor, school) & ALLEGATION_ROLES:
+        return False
+    return allegation is None or allegation.subject_id != getattr(actor, "pk", None)
+
+
+def report_allegation(
+    actor: Any,
+    *,
+    school: School,
+    kind: str,
+    subject_name: str,
+    summary: str,
+    occurred_at: dt.datetime,
+    subject: Any = None,
+) -> StaffAllegation:
+    """Any member of staff reports a concern about an adult in school. The DSL and head are told by
+    a link-only alert; the person it is about is never told by Hearth."""
+    if not can_log_concern(actor, school):
+        _deny(actor, school, "safeguarding.report_allegation", "Only staff can report this.", school=school)
+    errors: dict[str, str] = {}
+    if kind not in StaffAllegation.Kind.values:
+        errors["kind"] = "Choose an allegation or a low-level concern."
+    if not subject_name.strip() and subject is None:
+        errors["subject_name"] = "Say who it is about."
+    if not summary.strip():
+        errors["summary"] = "Write what was alleged or what you saw."
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["occurred_at"] = "When it happened cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        allegation = StaffAllegation.objects.create(
+            school=school,
+            kind=kind,
+            subject=subject,
+            subject_name=(subject_name.strip() or (subject.display_name if subject else ""))[:200],
+            summary=summary.strip(),
+            occurred_at=occurred_at,
+            reported_by=actor,
+        )
+        audit.record(actor, Verb.CREATE, allegation, reason="safeguarding.report_allegation")
+        notify(
+            allegation_readers(school, excluding=subject),
+            school=school,
+            title=f"Concern about an adult in school ({allegation.reference}) needs your attention",
+            url=reverse("safeguarding:allegation", args=[allegation.pk]),
+            urgent=kind == StaffAllegation.Kind.ALLEGATION,
+        )
+    return allegation
+
+
+def refer_allegation_to_lado(
+    actor: Any, *, allegation: StaffAllegation, referred_on: dt.date, reference: str = "", advice: str = ""
+) -> StaffAllegation:
+    if not may_handle_allegation(actor, allegation, allegation.school):
+        _deny(actor, allegation, "safeguarding.lado", "Only the DSL or the headteacher can do this.")
+    if referred_on > timezone.localdate():
+        raise ValidationError({"referred_on": "The referral date cannot be in the future."})
+    with transaction.atomic():
+        allegation.lado_referred_on = referred_on
+        allegation.lado_reference = reference.strip()[:60]
+        allegation.lado_advice = advice.strip()
+        allegation.save(update_fields=["lado_referred_on", "lado_reference", "lado_advice", "updated_at"])
+        audit.record(actor, Verb.UPDATE, allegation, reason="safeguarding.lado_referral")
+    return allegation
+
+
+def close_allegation(actor: Any, *, allegation: StaffAllegation, outcome: str, notes: str) -> StaffAllegation:
+    if not may_handle_allegation(actor, allegation, allegation.school):
+        _deny(actor, allegation, "safeguarding.close_allegation", "Only the DSL or the headteacher can do this.")
+    errors: dict[str, str] = {}
+    if allegation.closed_at is not None:
+        errors["outcome"] = "This is already closed."
+    if outcome not in StaffAllegation.Outcome.values:
+        errors["outcome"] = "Choose the outcome."
+    if len(notes.strip()) < MIN_REASON_LENGTH:
+        errors["notes"] = "Record how it was dealt with and why (KCSIE: decisions and reasons in writing)."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        allegation.outcome = outcome
+        allegation.outcome_notes = notes.strip()
+        allegation.closed_at = timezone.now()
+        allegation.closed_by = actor
+        allegation.save(update_fields=["outcome", "outcome_notes", "closed_at", "closed_by", "updated_at"])
+        audit.record(actor, Verb.UPDATE, allegation, reason=f"safeguarding.close_allegation:{outcome}")
+    return allegation

@@ -8,7 +8,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,15 +19,23 @@ from apps.accounts.types import HearthRequest
 from apps.people import selectors as people_selectors
 
 from . import selectors, services
+from .bodymap import place
 from .forms import (
     ActionForm,
+    AllegationForm,
     AmendForm,
+    AttachmentForm,
+    CloseAllegationForm,
     CloseForm,
     CompleteActionForm,
     ConcernForm,
     EndStatusForm,
+    ImportForm,
+    LadoForm,
+    ReceiptForm,
     ResponseForm,
     StatusForm,
+    TransferForm,
     TriageForm,
 )
 from .models import Concern, ConcernPupil, Decision
@@ -51,18 +59,36 @@ def _staff(request: HearthRequest) -> Any:
     )
 
 
+DRAFT_FIELDS = (
+    "pupils",
+    "others_role",
+    "summary",
+    "occurred_at",
+    "location",
+    "categories",
+    "immediate_risk",
+    "immediate_action",
+    "others_involved",
+)
+
+
 @login_required
 @role_required(STAFF_ROLES)
 def log_concern(request: HearthRequest) -> HttpResponse:
-    """Any member of staff logs a concern. `?pupil=<id>` preselects a pupil (from their profile)."""
+    """Any member of staff logs a concern. `?pupil=<id>` preselects a pupil (from their profile).
+    An unfinished form saved as a draft is restored."""
     pupils = people_selectors.visible_pupils(request.school, request.user, on_roll_on=timezone.localdate()).order_by(
         "legal_surname", "legal_forename"
     )
     initial: dict[str, Any] = {}
+    restored = None
     preselect = request.GET.get("pupil", "")
+    draft = selectors.concern_draft(request.school, request.user) if request.method == "GET" else None
+    if draft is not None:
+        initial, restored = draft
     if preselect.isdigit() and pupils.filter(pk=int(preselect)).exists():
         initial["pupils"] = [int(preselect)]
-    form = ConcernForm(request.POST or None, pupils=pupils, initial=initial)
+    form = ConcernForm(request.POST or None, request.FILES or None, pupils=pupils, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = list(data["pupils"])
@@ -85,13 +111,61 @@ def log_concern(request: HearthRequest) -> HttpResponse:
                 immediate_action=data["immediate_action"],
                 others_involved=data["others_involved"],
                 roles=roles,
+                body_map=form.body_map(),
+                attachments=[data["attachment"]] if data.get("attachment") else [],
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, f"Concern {concern.reference} received. The DSL team has been alerted.")
             return redirect("safeguarding:concern", concern_id=concern.pk)
-    return render(request, "safeguarding/log_concern.html", {"form": form})
+    return render(request, "safeguarding/log_concern.html", {"form": form, "restored": restored})
+
+
+@login_required
+@role_required(STAFF_ROLES)
+@require_POST
+def save_draft(request: HearthRequest) -> HttpResponse:
+    """Called by draft.js as the form is typed in: keeps the unfinished concern (no files)."""
+    data: dict[str, Any] = {
+        name: request.POST.getlist(name) if name in {"pupils", "categories"} else request.POST.get(name, "")
+        for name in DRAFT_FIELDS
+    }
+    data.update({k: v for k, v in request.POST.items() if k.startswith("mark_")})
+    services.save_draft(request.user, school=request.school, data=data)
+    return HttpResponse(status=204)
+
+
+@login_required
+@role_required(STAFF_ROLES)
+def attachment(request: HearthRequest, attachment_id: int) -> HttpResponse:
+    """A file on a concern, for the DSL team or the member of staff who added it; audited."""
+    from django.http import FileResponse
+
+    found = selectors.get_attachment(request.school, request.user, attachment_id)
+    response = FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]
+
+
+@login_required
+@role_required(STAFF_ROLES)
+@require_POST
+def add_attachment(request: HearthRequest, concern_id: int) -> HttpResponse:
+    concern = selectors.get_concern(request.school, request.user, concern_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(request.user, concern=concern, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "File added.")
+            return redirect("safeguarding:concern", concern_id=concern.pk)
+    return _detail(request, concern, status=400, attachment_form=form)
 
 
 def _detail(request: HearthRequest, concern: Concern, status: int = 200, **bound: Any) -> HttpResponse:
@@ -102,6 +176,9 @@ def _detail(request: HearthRequest, concern: Concern, status: int = 200, **bound
             {
                 "concern": concern,
                 "amendments": list(concern.amendments.filter(amended_by=request.user)),
+                "attachments": list(concern.attachments.filter(uploaded_by=request.user)),
+                "marks": place(list(concern.body_marks.all())),
+                "attachment_form": bound.get("attachment_form") or AttachmentForm(),
                 "amend_form": bound.get("amend_form")
                 or AmendForm(initial={"summary": selectors.current_account(concern)}),
             },
@@ -117,6 +194,9 @@ def _detail(request: HearthRequest, concern: Concern, status: int = 200, **bound
         "close_form": bound.get("close_form") or CloseForm(),
         "response_form": bound.get("response_form") or ResponseForm(initial={"received_on": timezone.localdate()}),
         "complete_form": CompleteActionForm(),
+        "attachment_form": bound.get("attachment_form") or AttachmentForm(),
+        "attachments": list(concern.attachments.select_related("uploaded_by")),
+        "marks": place(list(concern.body_marks.all())),
         "now": timezone.now(),
         "today": timezone.localdate(),
         "referral_decisions": [d.value for d in Decision],
@@ -253,7 +333,9 @@ def close(request: HearthRequest, concern_id: int) -> HttpResponse:
 @role_required(DSL_TEAM)
 def queue(request: HearthRequest) -> HttpResponse:
     data = selectors.triage_queue(request.school, request.user)
-    return render(request, "safeguarding/queue.html", {"queue": data, "now": timezone.now()})
+    return render(
+        request, "safeguarding/queue.html", {"queue": data, "now": timezone.now(), "today": timezone.localdate()}
+    )
 
 
 @login_required
@@ -281,6 +363,7 @@ def _pupil_page(request: HearthRequest, pupil: Any, status: int = 200, status_fo
             "statuses": selectors.pupil_statuses(request.school, request.user, pupil),
             "status_form": status_form or StatusForm(initial={"start_date": timezone.localdate()}),
             "end_form": EndStatusForm(initial={"end_date": timezone.localdate()}),
+            "transfer_form": TransferForm(initial={"leaving_date": pupil.leaving_date or timezone.localdate()}),
             "today": timezone.localdate(),
         },
         status=status,
@@ -327,3 +410,169 @@ def end_status(request: HearthRequest, status_id: int) -> HttpResponse:
     else:
         messages.error(request, "Give the end date and the reason.")
     return redirect("safeguarding:pupil", pupil_id=status.pupil_id)
+
+
+@login_required
+@role_required(DSL_TEAM)
+def transfers(request: HearthRequest) -> HttpResponse:
+    return render(
+        request,
+        "safeguarding/transfers.html",
+        {"transfers": selectors.transfers(request.school, request.user), "today": timezone.localdate()},
+    )
+
+
+@login_required
+@role_required(DSL_TEAM)
+@require_POST
+def prepare_transfer(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        try:
+            transfer, code = services.prepare_transfer(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return render(request, "safeguarding/transfer_started.html", {"transfer": transfer, "code": code})
+    else:
+        messages.error(request, "Give the receiving school and the leaving date.")
+    return redirect("safeguarding:pupil", pupil_id=pupil.pk)
+
+
+@login_required
+@role_required(DSL_TEAM)
+def transfer_pack(request: HearthRequest, transfer_id: int) -> HttpResponse:
+    transfer = selectors.get_transfer(request.school, request.user, transfer_id)
+    pack = services.transfer_pack(request.user, transfer=transfer)
+    response = JsonResponse(pack, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="cp-file-{transfer.pupil.upn}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@role_required(DSL_TEAM)
+def transfer_pdf(request: HearthRequest, transfer_id: int) -> HttpResponse:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    transfer = selectors.get_transfer(request.school, request.user, transfer_id)
+    pack = services.transfer_pack(request.user, transfer=transfer)
+    pdf = HTML(string=render_to_string("safeguarding/pack_pdf.html", {"pack": pack})).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="cp-file-{transfer.pupil.upn}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@role_required(DSL_TEAM)
+def confirm_receipt(request: HearthRequest) -> HttpResponse:
+    """The receiving DSL, signed in at their own school, confirms receipt with the code."""
+    form = ReceiptForm(request.POST or None)
+    transfer = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.confirm_receipt(request.user, school=request.school, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            form = ReceiptForm()
+    return render(request, "safeguarding/confirm_receipt.html", {"form": form, "transfer": transfer})
+
+
+@login_required
+@role_required(DSL_TEAM)
+def import_pack(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.import_transfer_pack(request.user, pupil=pupil, pack=form.cleaned_data["pack"])
+        except ValidationError as error:
+            form.add_error("pack", error.messages)
+        else:
+            messages.success(request, f"{made} record(s) imported into the chronology, marked as transferred.")
+            return redirect("safeguarding:pupil", pupil_id=pupil.pk)
+    return render(request, "safeguarding/import_pack.html", {"form": form, "pupil": pupil})
+
+
+ALLEGATION_READERS = {Role.DSL, Role.HEADTEACHER}
+
+
+@login_required
+@role_required(STAFF_ROLES)
+def report_allegation(request: HearthRequest) -> HttpResponse:
+    """Any member of staff reports a concern about an adult in school (kept apart from pupils)."""
+    form = AllegationForm(request.POST or None, initial={"occurred_at": timezone.localtime().replace(second=0)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_allegation(request.user, school=request.school, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Received. The DSL and the headteacher have been told; keep this confidential.")
+            return redirect("home")
+    return render(request, "safeguarding/report_allegation.html", {"form": form})
+
+
+@login_required
+@role_required(ALLEGATION_READERS)
+def allegations(request: HearthRequest) -> HttpResponse:
+    return render(
+        request, "safeguarding/allegations.html", {"items": selectors.allegations(request.school, request.user)}
+    )
+
+
+def _allegation_page(request: HearthRequest, found: Any, status: int = 200, **bound: Any) -> HttpResponse:
+    return render(
+        request,
+        "safeguarding/allegation.html",
+        {
+            "item": found,
+            "lado_form": bound.get("lado_form") or LadoForm(initial={"referred_on": timezone.localdate()}),
+            "close_form": bound.get("close_form") or CloseAllegationForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@role_required(ALLEGATION_READERS)
+def allegation(request: HearthRequest, allegation_id: int) -> HttpResponse:
+    return _allegation_page(request, selectors.get_allegation(request.school, request.user, allegation_id))
+
+
+@login_required
+@role_required(ALLEGATION_READERS)
+@require_POST
+def allegation_lado(request: HearthRequest, allegation_id: int) -> HttpResponse:
+    found = selectors.get_allegation(request.school, request.user, allegation_id)
+    form = LadoForm(request.POST)
+    if form.is_valid():
+        try:
+            services.refer_allegation_to_lado(request.user, allegation=found, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "LADO referral recorded.")
+            return redirect("safeguarding:allegation", allegation_id=found.pk)
+    return _allegation_page(request, found, status=400, lado_form=form)
+
+
+@login_required
+@role_required(ALLEGATION_READERS)
+@require_POST
+def allegation_close(request: HearthRequest, allegation_id: int) -> HttpResponse:
+    found = selectors.get_allegation(request.school, request.user, allegation_id)
+    form = CloseAllegationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_allegation(request.user, allegation=found, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Closed with its outcome.")
+            return redirect("safeguarding:allegation", allegation_id=found.pk)
+    return _allegation_page(request, found, status=400, close_form=form)

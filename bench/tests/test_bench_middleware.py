@@ -31,6 +31,7 @@ def test_counts_the_queries_of_the_view():
     response = middleware(RequestFactory().get("/"))
     assert response["X-Hearth-Queries"] == "2"
     assert float(response["X-Hearth-Server-Time"]) >= 0
+    assert float(response["X-Hearth-Server-CPU"]) >= 0
     assert response["Server-Timing"].startswith("app;dur=")
 
 

@@ -64,4 +64,5 @@ CASES = [
     ),
     Case("accounts:user_deactivate", ADMIN, kwargs=_teacher, method="POST"),
     Case("accounts:user_reset_2fa", ADMIN, kwargs=_teacher, method="POST"),
+    Case("accounts:user_unlock", ADMIN, kwargs=_teacher, method="POST"),
 ]

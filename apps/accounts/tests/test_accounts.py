@@ -319,3 +319,29 @@ def test_school_switcher_changes_the_current_school(personas, client_for):
     assert response.context["current_school"] == personas.other_school
     response = client.post(reverse("accounts:switch_school"), {"school": 999999})
     assert response.status_code == 403
+
+
+def test_password_reset_by_email(personas, client):
+    response = client.post(reverse("accounts:password_reset"), {"email": personas.teacher.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+    # An unknown address gets the same answer and no email: nothing says who has an account.
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302 and len(mail.outbox) == 1
+
+
+def test_an_admin_unlocks_a_locked_account(personas, client_for):
+    client = Client()
+    for _ in range(5):
+        _sign_in(client, "teacher", "wrong password")
+    assert services.is_locked_out(personas.teacher)
+    response = client_for(personas.admin).post(reverse("accounts:user_unlock", kwargs={"user_id": personas.teacher.pk}))
+    assert response.status_code == 302
+    assert not services.is_locked_out(personas.teacher)
+    assert _sign_in(Client(), "teacher").status_code == 302
+
+
+def test_every_member_of_staff_is_told_who_the_safeguarding_team_is(personas, client_for):
+    body = client_for(personas.teacher).get(reverse("home")).content.decode()
+    assert "Your safeguarding team" in body and personas.dsl.display_name in body
+    assert "Your safeguarding team" not in client_for(personas.governor).get(reverse("home")).content.decode()

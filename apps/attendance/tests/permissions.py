@@ -1,4 +1,4 @@
-from tests.permissions import PASTORAL_TEAM, SEES_PUPIL, SIGNED_IN, WHOLE_SCHOOL, Case
+from tests.permissions import PASTORAL_TEAM, SEES_PUPIL, SENIOR, SIGNED_IN, WHOLE_SCHOOL, Case
 
 # A Monday in the persona school's calendar (2024-25).
 DAY = "2025-01-13"
@@ -17,6 +17,65 @@ def _pupil(p):
 
 def _register_post(p):
     return {"date": DAY, "session": "AM", f"code-{p.pupil.pk}": "/", f"seen-{p.pupil.pk}": ""}
+
+
+def _carer_id(p):
+    return p.pupil.carer_links.first().carer_id
+
+
+def _notice(p):
+    from django.utils import timezone
+
+    from apps.attendance.models import PenaltyNotice
+
+    notice = PenaltyNotice.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        carer_id=_carer_id(p),
+        issued_on=DAY,
+        sequence=1,
+        amount_full=160,
+        amount_reduced=80,
+        issued_by=p.attendance_officer,
+        created_at=timezone.now(),
+    )
+    return {"notice_id": notice.pk}
+
+
+def _letter(p):
+    from django.utils import timezone
+
+    from apps.attendance.models import Letter
+
+    letter = Letter.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        carer_id=_carer_id(p),
+        stage="meeting",
+        body="Dear Jane,\n\nPlease come in.",
+        created_by=p.attendance_officer,
+        created_at=timezone.now(),
+    )
+    return {"letter_id": letter.pk}
+
+
+def _leave(p):
+    from django.utils import timezone
+
+    from apps.attendance.models import LeaveRequest
+
+    made = LeaveRequest.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        kind="M",
+        requested_on=DAY,
+        start_date="2025-01-20",
+        end_date="2025-01-20",
+        reason="Hospital appointment",
+        recorded_by=p.attendance_officer,
+        recorded_at=timezone.now(),
+    )
+    return {"leave_id": made.pk}
 
 
 CASES = [
@@ -56,4 +115,72 @@ CASES = [
     # Aggregates without names: governors and trust officers too, but not classroom teachers.
     Case("attendance:measures", SIGNED_IN - {"teacher", "other_teacher"}),
     Case("attendance:measures", SIGNED_IN - {"teacher", "other_teacher"}, query="by=fsm&format=csv", note="csv"),
+    Case("attendance:penalties", ATTENDANCE_TEAM | {"other_school_dsl"}, query=f"on={DAY}"),
+    Case("attendance:ladder", ATTENDANCE_TEAM, kwargs=_pupil),
+    Case(
+        "attendance:ladder",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"stage": "meeting", "on": DAY, "outcome": "Agreed a plan"},
+        note="add step",
+    ),
+    Case("attendance:penalty_decide", ATTENDANCE_TEAM, kwargs=_pupil, query=f"on={DAY}"),
+    Case("attendance:notice_add", ATTENDANCE_TEAM, kwargs=_pupil),
+    Case(
+        "attendance:notice_add",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"carer": _carer_id(p), "issued_on": DAY},
+        note="save",
+    ),
+    Case(
+        "attendance:notice_status",
+        ATTENDANCE_TEAM,
+        kwargs=_notice,
+        method="POST",
+        data=lambda p: {"status": "paid", "on": DAY, "reason": "Paid online"},
+    ),
+    Case("attendance:letter_new", ATTENDANCE_TEAM, kwargs=_pupil, query="stage=contract"),
+    Case(
+        "attendance:letter_new",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"stage": "meeting", "carer": _carer_id(p), "body": "Dear Jane"},
+        note="save",
+    ),
+    Case("attendance:letter_pdf", ATTENDANCE_TEAM, kwargs=_letter),
+    Case("attendance:long_absence", ATTENDANCE_TEAM | {"other_school_dsl"}, query=f"on={DAY}"),
+    Case(
+        "attendance:la_notify",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"reason": "unauthorised", "absence_from": DAY, "told_on": DAY},
+    ),
+    Case("attendance:leave", ATTENDANCE_TEAM | {"other_school_dsl"}),
+    Case("attendance:leave_new", ATTENDANCE_TEAM, kwargs=_pupil),
+    Case(
+        "attendance:leave_new",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {
+            "kind": "M",
+            "requested_on": DAY,
+            "start_date": "2025-01-20",
+            "end_date": "2025-01-20",
+            "reason": "Dentist",
+        },
+        note="save",
+    ),
+    Case(
+        "attendance:leave_decide",
+        SENIOR,
+        kwargs=_leave,
+        method="POST",
+        data=lambda p: {"decision": "refuse", "reason": "Not exceptional"},
+    ),
 ]

@@ -43,8 +43,12 @@ def test_summary_matches_the_reference(codes):
 def test_thresholds_are_exact(absent, possible):
     if absent > possible:
         absent, possible = possible, absent
-    assert statutory.is_persistent_absence(absent, possible) == (possible > 0 and Fraction(absent, possible) >= 0.1)
-    assert statutory.is_severe_absence(absent, possible) == (possible > 0 and Fraction(absent, possible) >= 0.5)
+    assert statutory.is_persistent_absence(absent, possible) == (
+        possible > 0 and Fraction(absent, possible) >= Fraction(1, 10)
+    )
+    assert statutory.is_severe_absence(absent, possible) == (
+        possible > 0 and Fraction(absent, possible) >= Fraction(1, 2)
+    )
 
 
 @given(st.integers(0, 300), st.integers(1, 30))

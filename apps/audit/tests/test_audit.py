@@ -86,6 +86,9 @@ def test_index_filters_and_stays_in_the_school(client_for, personas):
     assert "(teacher)" not in body and "Exported" in body
     body = client.get(reverse("audit:index"), {"user": "teacher"}).content.decode()
     assert "(teacher)" in body and "(dsl)" not in body.split("<tbody>")[1]
+    record(personas.teacher, Verb.VIEW, personas.other_pupil, pupil=personas.other_pupil)
+    body = client.get(reverse("audit:index"), {"upn": personas.other_pupil.upn.lower()}).content.decode()
+    assert personas.other_pupil.full_name in body and personas.pupil.full_name not in body
     # Reading the log is itself recorded.
     assert AuditEvent.objects.filter(actor=personas.dsl, target_type="audit.log").exists()
 

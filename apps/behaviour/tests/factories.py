@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -48,3 +49,11 @@ def make_incident(pupil, *, school=None, btype=None, day=None, role=IncidentPupi
         date=day,
     )
     return incident
+
+
+def new_type(**kw: Any) -> Any:
+    return BehaviourTypeFactory(**kw)
+
+
+def new_location(**kw: Any) -> Any:
+    return LocationFactory(**kw)

@@ -1,4 +1,6 @@
-from tests.permissions import PASTORAL_SEES_PUPIL, SEES_PUPIL, Case
+from tests.permissions import DSL_TEAM, PASTORAL_SEES_PUPIL, SEES_PUPIL, Case
+
+AUDIT_READERS = DSL_TEAM | frozenset({"admin", "headteacher"})
 
 
 def _pupil(p):
@@ -22,4 +24,13 @@ CASES = [
     Case("chronology:pupil_pdf", SEES_PUPIL, kwargs=_pupil),
     Case("chronology:add_note", PASTORAL_SEES_PUPIL, kwargs=_pupil),
     Case("chronology:add_note", PASTORAL_SEES_PUPIL, kwargs=_pupil, method="POST", data=_note, note="save"),
+    Case("chronology:subject_access", AUDIT_READERS, kwargs=_pupil),
+    Case(
+        "chronology:subject_access",
+        AUDIT_READERS,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"received": "02/11/2025"},
+        note="export",
+    ),
 ]

@@ -188,3 +188,64 @@ def test_teacher_is_offered_no_add_note_button(client_for, personas):
     assert "Add a note" not in body
     body = _page(client_for(personas.pastoral), personas).content.decode()
     assert "Add a note" in body
+
+
+def test_subject_access_export_collects_what_the_preparer_may_see(client_for, personas):
+    import json
+
+    _entries(personas)
+    response = client_for(personas.admin).post(
+        reverse("chronology:subject_access", kwargs={"pupil_id": personas.pupil.pk}), {"received": "31/01/2026"}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert data["pupil"]["upn"] == personas.pupil.upn
+    assert data["about"]["respond_by"] == "2026-02-28"
+    titles = {e["title"] for e in data["chronology"]}
+    assert "General entry title" in titles
+    # The administrator is not in the pastoral or DSL team: those entries are left for them to add.
+    assert "Pastoral entry title" not in titles and "Safeguarding entry title" not in titles
+    assert data["carers"] and data["carers"][0]["third_party"] is True
+    assert AuditEvent.objects.filter(actor=personas.admin, verb=Verb.EXPORT, pupil_id=personas.pupil.pk).exists()
+    dsl = json.loads(
+        client_for(personas.dsl)
+        .post(reverse("chronology:subject_access", kwargs={"pupil_id": personas.pupil.pk}), {"received": "31/01/2026"})
+        .content
+    )
+    assert "Safeguarding entry title" in {e["title"] for e in dsl["chronology"]}
+
+
+def test_a_restricted_note_is_read_only_by_the_people_named_and_its_author(client_for, personas):
+    response = client_for(personas.pastoral).post(
+        reverse("chronology:add_note", kwargs={"pupil_id": personas.pupil.pk}),
+        {
+            "kind": "note",
+            "title": "Private family matter",
+            "summary": "Details",
+            "occurred_on": "03/11/2025",
+            "occurred_time": "09:00",
+            "confidentiality": "restricted",
+            "restricted_to": [str(personas.senco.pk)],
+        },
+    )
+    assert response.status_code == 302
+    for persona, sees in [("pastoral", True), ("senco", True), ("pastoral_lead", False), ("dsl", False)]:
+        body = _page(client_for(personas.users[persona]), personas).content.decode()
+        assert ("Private family matter" in body) is sees, persona
+
+
+def test_a_restricted_note_must_name_someone(client_for, personas):
+    response = client_for(personas.pastoral).post(
+        reverse("chronology:add_note", kwargs={"pupil_id": personas.pupil.pk}),
+        {
+            "kind": "note",
+            "title": "Nobody named",
+            "summary": "Details",
+            "occurred_on": "03/11/2025",
+            "occurred_time": "09:00",
+            "confidentiality": "restricted",
+        },
+    )
+    assert response.status_code == 200
+    assert "Name at least one person" in response.content.decode()
+    assert not Entry.objects.filter(title="Nobody named").exists()

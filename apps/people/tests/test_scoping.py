@@ -100,3 +100,18 @@ def test_each_role_gets_its_home_panels(personas, client_for, persona, panel):
 def test_menu_offers_pupils_to_staff_only(personas, client_for):
     assert 'href="/pupils/"' in client_for(personas.teacher).get(reverse("home")).content.decode()
     assert 'href="/pupils/"' not in client_for(personas.governor).get(reverse("home")).content.decode()
+
+
+def test_a_trust_officer_sees_numbers_for_each_of_their_trusts_schools(personas, client_for):
+    from apps.core.tests.factories import TrustFactory
+
+    trust = TrustFactory()
+    for school in (personas.school, personas.other_school):
+        school.trust = trust
+        school.save()
+    response = client_for(personas.trust_officer).get(reverse("home"))
+    body = response.content.decode()
+    assert "Your schools" in body and "Hillside School" in body
+    assert personas.pupil.legal_surname not in body and personas.other_school_pupil.legal_surname not in body
+    # A DSL of one school does not get the trust view.
+    assert "Your schools" not in client_for(personas.dsl).get(reverse("home")).content.decode()

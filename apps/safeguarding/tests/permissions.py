@@ -130,3 +130,122 @@ CASES = [
         data=lambda p: {"end_date": "2026-11-02", "reason": "Stepped down to Early Help"},
     ),
 ]
+
+
+def _transfer_kwargs(p: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from apps.safeguarding.models import CPFileTransfer
+
+    concern_about(p.pupil, logged_by=p.teacher)
+    transfer = CPFileTransfer.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        destination_name="Hillside School",
+        leaving_date=dt.date(2026, 11, 20),
+        due_on=dt.date(2026, 11, 27),
+        prepared_by=p.dsl,
+        receipt_code_hash="0" * 64,
+    )
+    return {"transfer_id": transfer.pk}
+
+
+CASES += [
+    Case("safeguarding:transfers", DSL_TEAM | {"other_school_dsl"}),
+    Case("safeguarding:confirm_receipt", DSL_TEAM | {"other_school_dsl"}),
+    Case(
+        "safeguarding:confirm_receipt",
+        DSL_TEAM | {"other_school_dsl"},
+        method="POST",
+        data=lambda p: {"code": "NOT-A-CODE"},
+        note="wrong code",
+    ),
+    Case("safeguarding:transfer_pack", DSL_TEAM, kwargs=_transfer_kwargs),
+    Case("safeguarding:transfer_pdf", DSL_TEAM, kwargs=_transfer_kwargs),
+    Case(
+        "safeguarding:prepare_transfer",
+        DSL_TEAM,
+        kwargs=lambda p: {"pupil_id": p.pupil.pk},
+        method="POST",
+        data=lambda p: {"destination_name": "Hillside School", "leaving_date": "2026-11-20"},
+    ),
+    Case("safeguarding:import_pack", DSL_TEAM, kwargs=lambda p: {"pupil_id": p.pupil.pk}),
+]
+
+
+def _attachment_kwargs(p: Any) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from apps.safeguarding.models import ConcernAttachment
+
+    attachment = ConcernAttachment(
+        school=p.school,
+        concern=_concern(p),
+        original_name="note.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=p.teacher,
+    )
+    attachment.file.save("upload", ContentFile(b"%PDF-1.7\n"), save=False)
+    attachment.save()
+    return {"attachment_id": attachment.pk}
+
+
+CASES += [
+    Case("safeguarding:save_draft", ANY_STAFF, method="POST", data=lambda p: {"summary": "Half-written"}),
+    Case("safeguarding:attachment", DSL_TEAM | AUTHOR, kwargs=_attachment_kwargs),
+    # No file sent: allowed people get the page back with "This field is required" (400).
+    Case("safeguarding:add_attachment", DSL_TEAM | AUTHOR, kwargs=_concern_kwargs, method="POST", ok=frozenset({400})),
+]
+
+
+def _allegation_kwargs(p: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from apps.safeguarding.models import StaffAllegation
+
+    found = StaffAllegation.objects.create(
+        school=p.school,
+        kind=StaffAllegation.Kind.LOW_LEVEL,
+        subject=p.other_teacher,
+        subject_name="Other Teacher",
+        summary="Shouted at a pupil and used a nickname.",
+        occurred_at=timezone.now(),
+        reported_by=p.teacher,
+    )
+    return {"allegation_id": found.pk}
+
+
+ALLEGATION_READERS = frozenset({"dsl", "headteacher"})
+CASES += [
+    Case("safeguarding:report_allegation", ANY_STAFF),
+    Case(
+        "safeguarding:report_allegation",
+        ANY_STAFF,
+        method="POST",
+        data=lambda p: {
+            "kind": "low_level",
+            "subject_name": "A. Colleague, teaching assistant",
+            "summary": "Messaged a pupil on a personal phone.",
+            "occurred_at": "2026-11-20T12:00",
+        },
+        note="submit",
+    ),
+    Case("safeguarding:allegations", ALLEGATION_READERS | {"other_school_dsl"}),
+    Case("safeguarding:allegation", ALLEGATION_READERS, kwargs=_allegation_kwargs),
+    Case(
+        "safeguarding:allegation_lado",
+        ALLEGATION_READERS,
+        kwargs=_allegation_kwargs,
+        method="POST",
+        data=lambda p: {"referred_on": "2026-11-20", "reference": "LADO-77"},
+    ),
+    Case(
+        "safeguarding:allegation_close",
+        ALLEGATION_READERS,
+        kwargs=_allegation_kwargs,
+        method="POST",
+        data=lambda p: {"outcome": "nfa", "notes": "Spoken to; reminded of the code of conduct."},
+    ),
+]

@@ -111,3 +111,21 @@ def test_dsl_in_two_schools_sees_only_the_school_in_hand(personas):
     concern = concern_about(personas.pupil, logged_by=personas.teacher)
     with pytest.raises(Http404):
         selectors.get_concern(personas.school, personas.other_school_dsl, concern.pk)
+
+
+def test_an_open_concern_with_a_sharp_fall_in_attendance_is_flagged(personas):
+    from apps.attendance.tests.factories import make_marks
+
+    concern_about(personas.pupil, logged_by=personas.teacher)
+    today = timezone.localdate()
+    codes = {}
+    for back in range(1, 85):
+        day = today - dt.timedelta(days=back)
+        if day.weekday() >= 5:
+            continue
+        recent = back <= 28
+        for session in ("AM", "PM"):
+            codes[(day, session)] = ("O" if back % 2 else "/") if recent else ("/" if session == "AM" else "\\")
+    make_marks(personas.pupil, codes)
+    flags = [f for f in selectors.pattern_flags(personas.school) if f.kind == "attendance"]
+    assert len(flags) == 1 and "fell from 100%" in flags[0].message

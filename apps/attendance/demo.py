@@ -1,0 +1,219 @@
+"""Demo: two school years of AM/PM marks for every pupil (the current year to date and the one
+before), written with bulk_create in batches, with a realistic shape: most pupils above 95%, a
+persistent-absence tail of about 15–20%, a few severe absentees, term-time holidays, illness
+clusters in winter, a part-time timetable (C2), today's registers part-taken with a few N marks to
+call, and a penalty-notice case with its decision, notice and ladder steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.demo.context import DemoContext
+
+from . import statutory
+from .models import (
+    AttendanceSettings,
+    LadderStep,
+    Mark,
+    PenaltyDecision,
+    PenaltyNotice,
+    PenaltyNoticeEvent,
+    RegisterTaken,
+    Source,
+)
+
+BATCH = 5000
+
+
+def _insert(rows: list[tuple[Any, ...]]) -> int:
+    """Insert marks as plain rows: at demo scale (600k+ rows) building model instances for
+    bulk_create costs more than the database does."""
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(Mark._meta.db_table)
+    columns = "school_id, pupil_id, date, session, code, minutes_late, recorded_at, source"
+    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608 - our own table
+    date_field = Mark._meta.get_field("date")
+    at_field = Mark._meta.get_field("recorded_at")
+    prepared = [
+        (
+            r[0],
+            r[1],
+            date_field.get_db_prep_value(r[2], connection),
+            r[3],
+            r[4],
+            r[5],
+            at_field.get_db_prep_value(r[6], connection),
+            r[7],
+        )
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
+    return len(rows)
+
+
+def _propensity(rng: Any) -> tuple[float, float]:
+    """(daily absence probability, share of absence that is unauthorised) for one pupil."""
+    roll = rng.random()
+    if roll < 0.02:  # severe absentees
+        return rng.uniform(0.5, 0.75), 0.6
+    if roll < 0.15:  # the persistent-absence tail
+        return rng.uniform(0.09, 0.3), 0.25
+    if roll < 0.32:
+        return rng.uniform(0.035, 0.07), 0.15
+    return rng.uniform(0.0, 0.035), 0.1
+
+
+def seed(ctx: DemoContext) -> None:
+    rng = ctx.rng
+    school = ctx.school
+    calendar = ctx.calendar
+    today = ctx.today
+    now = timezone.now()
+    AttendanceSettings.objects.get_or_create(school=school)
+    # Two years of marks back from today (the current year to date and the two before it in part).
+    start = max(ctx.history_start, calendar.next_school_day(today.replace(year=today.year - 2)))
+    yesterday = today - dt.timedelta(days=1)
+    sessions = calendar.sessions(start, yesterday)
+    officer = ctx.staff.get(Role.ATTENDANCE_OFFICER, [None])[0]
+    pupils = list(ctx.pupils)
+    part_timer = next((p for p in pupils if p.year_group.number == 10 and p.leaving_date is None), None)
+    holiday_taker = next((p for p in pupils if p.year_group.number == 8 and p.leaving_date is None), None)
+    winter = {12, 1, 2}
+    batch: list[tuple[Any, ...]] = []
+    total = 0
+    for pupil in pupils:
+        p_absent, unauth_share = _propensity(rng)
+        first = max(pupil.admission_date, start)
+        last = min(pupil.leaving_date or yesterday, yesterday)
+        # One term-time holiday for about 1 pupil in 12: five school days of G.
+        holiday: set[dt.date] = set()
+        if rng.random() < 0.08 or pupil is holiday_taker:
+            days = calendar.school_days(first, last)
+            if len(days) > 10:
+                if pupil is holiday_taker:  # the penalty-notice case: recent, inside the 10-week window
+                    recent = calendar.school_days(today - dt.timedelta(days=40), last)
+                    i = max(0, len(recent) - 12)
+                    holiday = set(recent[i : i + 5])
+                    days_extra = recent[i + 6 : i + 8]
+                    holiday |= set(days_extra)
+                else:
+                    i = rng.randrange(0, len(days) - 6)
+                    holiday = set(days[i : i + 5])
+        absent_day: dt.date | None = None
+        absent_code = ""
+        for day, session in sessions:
+            if day < first or day > last:
+                continue
+            code: str
+            minutes: int | None = None
+            if day in holiday:
+                code = "G"
+            elif pupil is part_timer and session == "PM" and day >= today - dt.timedelta(days=42):
+                code = "C2"
+            elif absent_day == day:
+                code = absent_code  # the afternoon follows the morning
+            else:
+                chance = p_absent * (1.6 if day.month in winter else 1.0)
+                if session == "AM" and rng.random() < chance:
+                    absent_day = day
+                    r = rng.random()
+                    if r < unauth_share:
+                        absent_code = "O" if rng.random() < 0.8 else "N"
+                    elif r < unauth_share + 0.1:
+                        absent_code = "M"
+                    else:
+                        absent_code = "I"
+                    # An N older than a week is resolved in real life: keep N only for the last days.
+                    if absent_code == "N" and (today - day).days > 7:
+                        absent_code = "O"
+                    code = absent_code
+                else:
+                    r = rng.random()
+                    if r < 0.015:
+                        code, minutes = "L", rng.randint(2, 14)
+                    elif r < 0.018:
+                        code, minutes = "U", rng.randint(16, 50)
+                    else:
+                        code = statutory.present_code(session)
+            batch.append((school.pk, pupil.pk, day, session, code, minutes, now, Source.DEMO))
+            if len(batch) >= BATCH:
+                total += _insert(batch)
+                batch = []
+    # Today's morning registers: taken for all but two forms, with a few pupils to call.
+    if "AM" in calendar.sessions_on(today):
+        forms = sorted({p.form for p in pupils if p.form is not None}, key=lambda f: f.name)
+        untaken = {f.pk for f in forms[-2:]}
+        receipts = []
+        for form in forms:
+            if form.pk in untaken:
+                continue
+            receipts.append(
+                RegisterTaken(school=school, form=form, date=today, session="AM", taken_by=None, taken_at=now)
+            )
+        RegisterTaken.objects.bulk_create(receipts)
+        for pupil in pupils:
+            if pupil.form_id is None or pupil.form_id in untaken or not pupil.is_on_roll(today):
+                continue
+            code = "N" if rng.random() < 0.03 else ("I" if rng.random() < 0.02 else "/")
+            batch.append((school.pk, pupil.pk, today, "AM", code, None, now, Source.DEMO))
+    total += _insert(batch)
+    ctx.say(f"{total} attendance marks from {start:%d/%m/%Y}")
+    if holiday_taker is not None and officer is not None:
+        _penalty_case(ctx, holiday_taker, officer)
+
+
+def _penalty_case(ctx: DemoContext, pupil: Any, officer: Any) -> None:
+    from .selectors import penalty_threshold
+
+    today = ctx.today
+    now = timezone.now()
+    flags = penalty_threshold(ctx.school, today, calendar=ctx.calendar, pupil_ids=[pupil.pk])
+    if not flags:
+        return
+    flag = flags[0]
+    link = pupil.carer_links.select_related("carer").first()
+    decision = PenaltyDecision.objects.create(
+        school=ctx.school,
+        pupil=pupil,
+        considered_on=today,
+        unauthorised_sessions=flag.unauthorised_sessions,
+        window_start=flag.window_start,
+        window_end=flag.window_end,
+        decision=PenaltyDecision.Decision.ISSUE,
+        reason="Term-time holiday taken after the request was refused; support offered beforehand.",
+        decided_by=officer,
+        decided_at=now,
+    )
+    LadderStep.objects.create(
+        school=ctx.school,
+        pupil=pupil,
+        stage=LadderStep.Stage.MEETING,
+        on=today - dt.timedelta(days=60),
+        outcome="Leave request for a holiday discussed and refused.",
+        recorded_by=officer,
+        recorded_at=now,
+    )
+    if link is not None:
+        notice = PenaltyNotice.objects.create(
+            school=ctx.school,
+            pupil=pupil,
+            carer=link.carer,
+            decision=decision,
+            issued_on=today,
+            sequence=1,
+            amount_full=statutory.PENALTY_FIRST_FULL,
+            amount_reduced=statutory.PENALTY_FIRST_REDUCED,
+            issued_by=officer,
+            created_at=now,
+        )
+        PenaltyNoticeEvent.objects.create(
+            notice=notice, new_status="issued", on=today, reason="Issued", by=officer, at=now
+        )
+    ctx.say(f"penalty-notice case: {pupil.full_name} ({flag.unauthorised_sessions} sessions)")

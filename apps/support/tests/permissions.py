@@ -1,0 +1,143 @@
+"""Who may open each support URL. Plans are about the persona pupil (Year 9) with `pastoral` as
+keyworker; objects are written straight to the tables so a refused request is the only writer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.support.models import PlanKind
+from apps.support.tests.factories import GroupFactory, MemberFactory, PlacementFactory, make_plan
+from tests.permissions import ANONYMOUS, PASTORAL_TEAM, SIGNED_IN, Case
+
+LEADS = frozenset({"pastoral_lead", "dsl", "deputy_dsl", "headteacher", "senior_leader"})
+OTHER_SCHOOL_TEAM = frozenset({"other_school_dsl"})
+
+
+def _plan(p: Any) -> dict[str, Any]:
+    return {"plan_id": make_plan(p.pupil, p.pastoral).pk}
+
+
+def _cp_plan(p: Any) -> dict[str, Any]:
+    return {"plan_id": make_plan(p.pupil, p.pastoral, kind=PlanKind.CP_CONTRIBUTION).pk}
+
+
+def _version(p: Any) -> dict[str, Any]:
+    return {"plan_id": make_plan(p.pupil, p.pastoral).pk, "number": 1}
+
+
+def _action(p: Any) -> dict[str, Any]:
+    plan = make_plan(p.pupil, p.pastoral)
+    return {"action_id": plan.versions.get().actions.get().pk}
+
+
+def _pupil(p: Any) -> dict[str, Any]:
+    return {"pupil_id": p.pupil.pk}
+
+
+def _group(p: Any) -> Any:
+    group = GroupFactory(school=p.school, runner=p.pastoral, intervention__school=p.school)
+    MemberFactory(group=group, pupil=p.pupil)
+    return group
+
+
+def _group_kwargs(p: Any) -> dict[str, Any]:
+    return {"group_id": _group(p).pk}
+
+
+def _intervention_kwargs(p: Any) -> dict[str, Any]:
+    return {"intervention_id": _group(p).intervention_id}
+
+
+def _placement(p: Any) -> dict[str, Any]:
+    placement: Any = PlacementFactory(school=p.school, pupil=p.pupil, keyworker=p.pastoral, provider__school=p.school)
+    return {"placement_id": placement.pk}
+
+
+def _review_data(p: Any) -> dict[str, Any]:
+    return {"held_on": "2026-10-01", "decision": "continue"}
+
+
+def _questionnaire(p: Any) -> Any:
+    from apps.support.models import Question, Questionnaire
+
+    questionnaire = Questionnaire.objects.create(school=p.school, title="Wellbeing check", created_by=p.pastoral)
+    Question.objects.create(questionnaire=questionnaire, order=1, text="I feel safe at school")
+    return questionnaire
+
+
+def _questionnaire_kwargs(p: Any) -> dict[str, Any]:
+    return {"questionnaire_id": _questionnaire(p).pk}
+
+
+def _token_kwargs(p: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.support.models import QuestionnaireInvite
+    from apps.support.services import token_hash
+
+    token = f"tok{QuestionnaireInvite.objects.count()}-abcdefghijklmnop"
+    QuestionnaireInvite.objects.create(
+        questionnaire=_questionnaire(p),
+        pupil=p.pupil,
+        token_hash=token_hash(token),
+        created_by=p.pastoral,
+        created_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    return {"token": token}
+
+
+def _slot_kwargs(p: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.support.models import Appointment
+
+    slot = Appointment.objects.create(
+        school=p.school,
+        adviser="Ms Careers",
+        starts_at=timezone.make_aware(dt.datetime(2026, 11, 26, 10, 0)),
+        pupil=p.pupil,
+        booked_by=p.pastoral,
+    )
+    return {"appointment_id": slot.pk}
+
+
+CASES = [
+    Case("support:caseload", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
+    Case("support:team", LEADS | OTHER_SCHOOL_TEAM),
+    Case(
+        "support:reassign",
+        LEADS | OTHER_SCHOOL_TEAM,
+        method="POST",
+        data=lambda p: {"from_keyworker": p.pastoral.pk, "to_keyworker": p.pastoral_lead.pk, "reason": "Leave"},
+    ),
+    Case("support:plan_new", PASTORAL_TEAM, kwargs=_pupil),
+    Case("support:reintegration_new", PASTORAL_TEAM, kwargs=_pupil),
+    Case("support:placement_new", PASTORAL_TEAM, kwargs=_pupil),
+    Case("support:plan", PASTORAL_TEAM, kwargs=_plan),
+    Case("support:plan", frozenset({"dsl", "deputy_dsl", "pastoral"}), kwargs=_cp_plan, note="cp"),
+    Case("support:plan_version", PASTORAL_TEAM, kwargs=_version),
+    Case("support:plan_version", PASTORAL_TEAM, kwargs=_version, query="compare=1", note="compare"),
+    Case("support:plan_amend", PASTORAL_TEAM, kwargs=_plan),
+    Case("support:plan_review", PASTORAL_TEAM, kwargs=_plan),
+    Case("support:plan_review", PASTORAL_TEAM, kwargs=_plan, method="POST", data=_review_data, note="submit"),
+    Case("support:plan_pdf", PASTORAL_TEAM, kwargs=_plan),
+    Case("support:action_done", PASTORAL_TEAM, kwargs=_action, method="POST"),
+    Case("support:interventions", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
+    Case("support:intervention", PASTORAL_TEAM, kwargs=_intervention_kwargs),
+    Case("support:group", PASTORAL_TEAM, kwargs=_group_kwargs),
+    Case("support:group_register", PASTORAL_TEAM, kwargs=_group_kwargs),
+    Case("support:provision_map", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
+    Case("support:placements", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
+    Case("support:placement", PASTORAL_TEAM, kwargs=_placement),
+    Case("support:questionnaires", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
+    Case("support:questionnaire", PASTORAL_TEAM, kwargs=_questionnaire_kwargs),
+    # The pupil's one-time link needs no sign-in: anyone holding a live link reaches that one page.
+    Case("support:answer", SIGNED_IN | ANONYMOUS, kwargs=_token_kwargs),
+    Case("support:appointments", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
+    Case("support:appointment", PASTORAL_TEAM, kwargs=_slot_kwargs),
+]
