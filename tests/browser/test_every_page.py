@@ -81,15 +81,8 @@ class Known:
 # "<case id> as <persona>"; only the named axe rule is tolerated there (anything else on the page
 # still fails). When the page stops breaking the rule, the run warns that the entry can go (a
 # warning, not a failure, so the module that fixes its page does not break this test).
-KNOWN_FAILURES: dict[str, Known] = {
-    "GET safeguarding:concern": Known(
-        "label-title-only",
-        "The concern page shows AmendForm and TriageForm together and both have a `reason` field, so "
-        "two elements get id='id_reason' and the triage textarea's label points at the amend input. "
-        "Fix in apps/safeguarding/views.py: a distinct auto_id per form (auto_id='amend_%s', "
-        "'triage_%s', ...) where the page is rendered and where each POST is bound.",
-    ),
-}
+# For example: "GET app:page": Known("color-contrast", "Why it cannot be fixed here yet, and the fix.").
+KNOWN_FAILURES: dict[str, Known] = {}
 
 # Pages per test: big enough that building personas and emptying the database (a second or two on
 # PostgreSQL) is paid rarely, small enough for pytest-xdist to share the tests between workers.
