@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from .helpers import watch
+from .helpers import new_context, watch
 
 CHROMIUM = Path(os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium"))
 HEADED = os.environ.get("HEARTH_BROWSER_HEADED") == "1"
@@ -40,7 +40,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TIMEOUT_MS = 10_000  # a page on the live server answers in well under a second; fail fast, not after 30 s
 HERE = Path(__file__).resolve().parent
 FAILURES = HERE.parent.parent / "var" / "browser-failures"
 
@@ -104,9 +103,7 @@ def _artefact_name(item: pytest.Item) -> str:
 
 @pytest.fixture
 def context(request: pytest.FixtureRequest, browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
-    ctx.set_default_timeout(TIMEOUT_MS)
-    ctx.set_default_navigation_timeout(TIMEOUT_MS)
+    ctx = new_context(browser, live_server.url)
     if TRACE:
         ctx.tracing.start(screenshots=True, snapshots=True, sources=True)
     yield ctx

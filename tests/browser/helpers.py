@@ -15,8 +15,9 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
 
+TIMEOUT_MS = 10_000  # a page on the live server answers in well under a second; fail fast, not after 30 s
 PASSWORD = "correct-horse-battery"  # every UserFactory user's password (apps/accounts/tests/factories.py)
 FAILING_IMPACTS = ("serious", "critical")
 # axe-core's default rule set, plus WCAG 2.2's target size (2.5.8, 24 by 24 CSS px), which axe
@@ -35,6 +36,14 @@ document.addEventListener("securitypolicyviolation", function (e) {
     + " at " + (e.sourceFile || document.location.href) + ":" + e.lineNumber);
 });
 """
+
+
+def new_context(browser: Browser, base_url: str) -> BrowserContext:
+    """A fresh context (own cookies and storage) as a British user sees it, with short time-outs."""
+    context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id="Europe/London")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    return context
 
 
 def watch(page: Page) -> Page:
@@ -126,6 +135,21 @@ def totp_code(device: TOTPDevice) -> str:
     clock.time = time.time()
     step = max(clock.t(), (device.last_t if device.last_t is not None else -1) + 1)
     return str(hotp(device.bin_key, step, device.digits)).zfill(device.digits)
+
+
+def sign_in_by_cookie(context: BrowserContext, live_server: Any, user: Any) -> BrowserContext:
+    """Give `context` a session for `user` with their second factor verified, without the sign-in
+    pages (as the permission matrix's `login_as` does). For walks over many pages; a test about
+    signing in, or a module's main journey, uses `sign_in` and the real pages."""
+    from django.conf import settings
+    from django.test import Client
+
+    from conftest import login_as
+
+    client = login_as(Client(), user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+    return context
 
 
 def sign_in(page: Page, live_server: Any, user: Any, password: str = PASSWORD, *, next_path: str = "") -> Page:

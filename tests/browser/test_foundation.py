@@ -283,3 +283,33 @@ def test_the_session_time_out_is_announced_before_it_happens_and_can_be_extended
     # so nothing stays on an unattended screen.
     with page.expect_request(lambda r: "/accounts/login/?next=%2F" in r.url):
         page.clock.fast_forward("02:00")
+
+
+@pytest.mark.parametrize("persona", ["dsl", "governor"])
+def test_the_page_frame_reflows_to_a_320_pixel_wide_screen(page: Page, live_server, personas, persona):
+    """WCAG 1.4.10: at 320 CSS px (a phone, or 1280 px zoomed to 400%) only data tables may need
+    scrolling sideways."""
+    verified_device(personas.users[persona])
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, live_server, personas.users[persona])
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # Data tables may scroll sideways (1.4.10 excepts two-dimensional data); nothing else may.
+    too_wide = page.evaluate(
+        """() => Array.from(document.querySelectorAll("body *"))
+          .filter(el => !el.closest("table") && el.getBoundingClientRect().right > window.innerWidth + 1)
+          .map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""))"""
+    )
+    assert too_wide == [], f"wider than a 320px screen: {too_wide}"
+    assert_accessible(page)
+
+
+def test_keyboard_focus_is_visible_on_header_controls(page: Page, live_server, personas):
+    """WCAG 2.4.7: the focused control has an outline (our yellow and black focus style)."""
+    sign_in(page, live_server, personas.teacher)
+    alerts = page.get_by_role("link", name=re.compile("^Alerts"))
+    alerts.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    expect(alerts).to_be_focused()
+    outline = alerts.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
+    assert outline == "solid 3px"
