@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from . import navigation
+from .models import AGGREGATE_ONLY_ROLES
 from .selectors import schools_for, unread_notifications
 
 
@@ -19,6 +20,8 @@ def hearth(request: HttpRequest) -> dict[str, Any]:
         "hearth_2fa_enforced": settings.HEARTH_ENFORCE_2FA,
         "current_school": getattr(request, "school", None),
         "current_roles": roles,
+        # Staff: any role here other than the aggregate-only ones (a governor who also teaches is staff).
+        "hearth_staff": bool(getattr(request, "school", None)) and bool(roles - AGGREGATE_ONLY_ROLES),
         "user_schools": schools_for(user),
         "nav_items": navigation.items_for(roles),
         "unread_notifications": unread_notifications(user, getattr(request, "school", None)),
