@@ -7,9 +7,10 @@ shared template.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
@@ -21,6 +22,7 @@ class NavItem:
     url_name: str
     roles: frozenset[str]
     order: int = 100
+    section: str = ""  # filled in from the app's verbose name: the menu groups items by module
 
 
 @cache
@@ -33,16 +35,32 @@ def all_items() -> tuple[NavItem, ...]:
             module = import_module(f"{config.name}.nav")
         except ModuleNotFoundError:
             continue
-        items.extend(getattr(module, "NAV", []))
+        section = str(config.verbose_name)
+        items.extend(replace(item, section=item.section or section) for item in getattr(module, "NAV", []))
     return tuple(sorted(items, key=lambda i: (i.order, i.label)))
 
 
 def items_for(roles: frozenset[str]) -> list[dict[str, str]]:
+    """The user's menu entries, in order: label, URL, URL name and section."""
     result = []
     for item in all_items():
         if roles & item.roles:
             try:
-                result.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+                url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
+            result.append({"label": item.label, "url": url, "name": item.url_name, "section": item.section})
     return result
+
+
+def menu_for(roles: frozenset[str], current_path: str = "") -> list[dict[str, Any]]:
+    """The menu as groups, one per module in order of its first entry. A module with one entry for
+    this user is a plain link; a module with several is a disclosure (`<details>`) of its links,
+    so a DSL with thirty entries sees six words, not thirty."""
+    groups: dict[str, dict[str, Any]] = {}
+    for entry in items_for(roles):
+        group = groups.setdefault(entry["section"], {"label": entry["section"], "items": [], "current": False})
+        group["items"].append(entry)
+        if current_path == entry["url"]:
+            group["current"] = True
+    return list(groups.values())

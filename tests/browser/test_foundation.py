@@ -10,10 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from apps.accounts import navigation
 from apps.accounts.models import Membership, Role
 from apps.accounts.services import notify
-from apps.people.views import STAFF_ROLES
 from conftest import verified_device
 
 from .helpers import assert_accessible, sign_in, totp_code
@@ -32,16 +30,6 @@ def test_the_sign_in_page_is_accessible_and_rejects_a_wrong_password_clearly(pag
 
 
 HOME = re.compile(r"/(core/home/)?$")
-
-
-@pytest.fixture(autouse=True)
-def pupils_in_the_menu(monkeypatch):
-    """Until apps/people/nav.py exists, put "Pupils" in the menu the way that file would: the
-    header's pupil search and the menu only show when the user has menu items."""
-    items = navigation.all_items()
-    if not any(item.url_name == "people:list" for item in items):
-        pupils = navigation.NavItem("Pupils", "people:list", frozenset(STAFF_ROLES), order=10)
-        monkeypatch.setattr(navigation, "all_items", lambda: (pupils, *items))
 
 
 def test_a_teacher_signs_in_without_a_second_factor_and_sees_their_home_page(page: Page, live_server, personas):
@@ -313,3 +301,24 @@ def test_keyboard_focus_is_visible_on_header_controls(page: Page, live_server, p
     expect(alerts).to_be_focused()
     outline = alerts.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
     assert outline == "solid 3px"
+
+
+def test_the_menu_groups_a_modules_pages_and_closes_with_escape(page: Page, live_server, personas):
+    """A module with several pages is one menu word that opens a list; Escape closes it and puts
+    focus back on the word (WCAG 2.1.2, no keyboard trap)."""
+    verified_device(personas.dsl)
+    sign_in(page, live_server, personas.dsl)
+    menu = page.get_by_role("navigation", name="Main")
+    group = menu.locator("summary", has_text="Safeguarding")
+    queue = menu.get_by_role("link", name="Safeguarding queue")
+    expect(queue).to_be_hidden()
+    group.click()
+    expect(queue).to_be_visible()
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    expect(queue).to_be_hidden()
+    expect(group).to_be_focused()
+    group.click()
+    queue.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Safeguarding queue")
+    expect(menu.locator("summary.is-current")).to_have_text("Safeguarding")

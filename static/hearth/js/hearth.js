@@ -130,6 +130,24 @@
     window.setInterval(tick, 1000);
   }
 
+  // The menu: one module's list open at a time; Escape or a click elsewhere closes it.
+  function closeMenus(except) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-nav-group][open]"), function (d) {
+      if (d !== except) d.removeAttribute("open");
+    });
+  }
+  document.addEventListener("toggle", function (e) {
+    if (e.target.matches && e.target.matches("[data-nav-group]") && e.target.open) closeMenus(e.target);
+  }, true);
+  document.addEventListener("click", function (e) {
+    if (!(e.target.closest && e.target.closest("[data-nav-group]"))) closeMenus(null);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var open = document.querySelector("[data-nav-group][open]");
+    if (open) { open.removeAttribute("open"); open.querySelector("summary").focus(); }
+  });
+
   // Buttons and links that ask before acting: data-confirm="Are you sure?".
   document.addEventListener("click", function (e) {
     var el = e.target.closest ? e.target.closest("[data-confirm]") : null;
