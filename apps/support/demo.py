@@ -141,8 +141,13 @@ def seed(ctx: DemoContext) -> None:
         )[0]  # fmt: skip
         interval = 16 if kind == PlanKind.PSP else rng.choice([4, 6, 6, 6, 8])
         weeks_open = (today - started).days // 7
-        reviews = min(weeks_open // interval, rng.choice([1, 2, 2, 3, 4]))
-        closes = reviews >= 2 and rng.random() < 0.6 and weeks_open > interval * (reviews + 1)
+        due = weeks_open // interval  # reviews that fell due by today
+        # Most plans close after two to four reviews; those still open have had every review held,
+        # so an open plan is current (a few slip below), as in a caseload the lead keeps in hand.
+        reviews = min(due, rng.choice([2, 2, 3, 4]))
+        closes = due > reviews and (rng.random() < 0.6 or due > 8)
+        if not closes:
+            reviews = due
         keyworker = named if i % 3 == 0 else rng.choice(keyworkers)
         plan_rows.append(
             SupportPlan(
@@ -312,9 +317,20 @@ def seed(ctx: DemoContext) -> None:
     )
 
 
+# Which barriers make sense for each kind of plan (indexes into BARRIERS); any for the others.
+KIND_BARRIERS = {
+    PlanKind.ATTENDANCE: (0, 2, 4),
+    PlanKind.BEHAVIOUR: (1, 3),
+    PlanKind.PSP: (1, 3),
+    PlanKind.SEN_SUPPORT: (3, 5),
+    PlanKind.INDIVIDUAL_LEARNING: (5, 3),
+}
+
+
 def _title(kind: str, rng: Any) -> str:
     label = str(dict(PlanKind.choices)[kind]).split(" (")[0]
-    focus = rng.choice(BARRIERS).split(";")[0].split(":")[0]
+    choices = KIND_BARRIERS.get(kind, tuple(range(len(BARRIERS))))
+    focus = BARRIERS[rng.choice(choices)].split(";")[0].split(":")[0]
     return f"{label}: {focus}"[:200]
 
 
