@@ -275,6 +275,17 @@ class ReferralResponse(AppendOnlyModel):
         return f"Response to {self.decision}"
 
 
+class ReferralReminder(AppendOnlyModel):
+    """The DSL team was reminded that children's social care had not answered a referral within
+    1 working day (domain file §3.6): one row per referral, so the reminder goes once."""
+
+    decision = models.OneToOneField(TriageDecision, on_delete=models.PROTECT, related_name="reminder")
+    sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Reminder about {self.decision}"
+
+
 class ConcernAction(SchoolScopedModel):
     """Something someone must do about a concern, by a date. Its description is fixed once set;
     its status moves open → done (with an outcome) or cancelled (with a reason)."""

@@ -47,6 +47,7 @@ from .models import (
     ConcernPupil,
     CPFileTransfer,
     Decision,
+    ReferralReminder,
     ReferralResponse,
     SafeguardingSettings,
     SafeguardingStatus,
@@ -669,8 +670,9 @@ def end_status(actor: Any, *, status: SafeguardingStatus, end_date: dt.date, rea
 
 def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Alert the DSL and deputies about concerns past their time limit (triage, or acknowledgement
-    of an immediate risk), and each owner and the DSL team about actions past their due date. Each
-    item is escalated once. Run by `manage.py safeguarding_escalate` (e.g. every 15 minutes)."""
+    of an immediate risk) and referrals children's social care has not answered within 1 working
+    day (§3.6), and each owner and the DSL team about actions past their due date. Each item is
+    escalated once. Run by `manage.py safeguarding_escalate` (e.g. every 15 minutes)."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     late = Concern.objects.filter(school=school, status=Concern.Status.NEW, escalated_at__isnull=True).filter(
@@ -690,11 +692,23 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
         due_on__lte=today + dt.timedelta(days=1),
         due_reminder_at__isnull=True,
     ).select_related("owner", "concern")
+    unanswered = (
+        TriageDecision.objects.filter(
+            school=school,
+            decision=Decision.CSC_REFERRAL,
+            response_due_on__lt=today,
+            responses__isnull=True,
+            reminder__isnull=True,
+        )
+        .exclude(concern__status=Concern.Status.CLOSED)
+        .select_related("concern")
+    )
     counts = {
         "concerns": late.count(),
         "actions": actions.count(),
         "transfers": transfers.count(),
         "due_soon": due_soon.count(),
+        "referrals": unanswered.count(),
     }
     if dry_run:
         return counts
@@ -730,6 +744,19 @@ def escalate_overdue(*, school: School, now: dt.datetime | None = None, dry_run:
             )
             action.due_reminder_at = now
             action.save(update_fields=["due_reminder_at", "updated_at"])
+        for referral in unanswered:
+            notify(
+                team,
+                school=school,
+                title=(
+                    f"No response yet to the referral on {referral.concern.reference} "
+                    f"(due {referral.response_due_on:%d/%m/%Y}): chase children's social care"
+                ),
+                url=_concern_url(referral.concern),
+                urgent=True,
+            )
+            reminder = ReferralReminder.objects.create(school=school, decision=referral, sent_at=now)
+            audit.record("system", Verb.CREATE, reminder, reason="safeguarding.remind_referral")
         for transfer in transfers:
             notify(
                 team,
