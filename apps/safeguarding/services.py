@@ -13,6 +13,7 @@ role and links to the concern, which only the DSL team can open.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -837,6 +838,32 @@ def _when(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
+def _pack_body_map(concern: Concern) -> list[dict[str, str]]:
+    return [
+        {"side": m.side, "region": m.region, "region_label": m.get_region_display(), "note": m.note}
+        for m in concern.body_marks.all()
+    ]
+
+
+def _pack_attachments(concern: Concern) -> list[dict[str, Any]]:
+    """Each file with its name, type, size and SHA-256, the content in base64 (the receiving DSL
+    can check the hash: the file is the one the author attached)."""
+    files = []
+    for a in concern.attachments.all():
+        with a.file.open("rb") as handle:
+            content = handle.read()
+        files.append(
+            {
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+                "data_base64": base64.b64encode(content).decode("ascii"),
+            }
+        )
+    return files
+
+
 def transfer_pack(actor: Any, *, transfer: CPFileTransfer) -> dict[str, Any]:
     """The machine-readable CP file (documented in docs/safeguarding.md). Only this pupil's part of
     a multi-pupil concern travels: other pupils are never named by the export, and the account of
@@ -869,6 +896,8 @@ def transfer_pack(actor: Any, *, transfer: CPFileTransfer) -> dict[str, Any]:
                 "immediate_risk": c.immediate_risk,
                 "account": c.summary if shares_account else None,
                 "immediate_action": c.immediate_action if shares_account else None,
+                "body_map": _pack_body_map(c) if shares_account else [],
+                "attachments": _pack_attachments(c) if shares_account else [],
                 "amendments": [
                     {
                         "at": _when(a.created_at),

@@ -119,3 +119,27 @@ def test_dsl_can_share_the_outcome_with_the_author(client_for, personas):
     page = client_for(personas.teacher).get(reverse("safeguarding:concern", args=[concern.pk])).content.decode()
     assert "Explained by a sports injury." in page
     assert "Watch and review in a week." not in page
+
+
+def test_the_transfer_pack_carries_the_body_map_and_the_files_with_their_hashes(personas):
+    import base64
+    import hashlib
+
+    concern = _log(
+        personas,
+        attachments=[SimpleUploadedFile("photo.png", PNG)],
+        body_map=[{"side": "front", "region": "l_upper_arm", "note": "Two small round bruises"}],
+    )
+    transfer, _code = services.prepare_transfer(
+        personas.dsl, pupil=personas.pupil, destination_name="Hillside School", leaving_date=dt.date(2026, 11, 13)
+    )
+    pack = services.transfer_pack(personas.dsl, transfer=transfer)
+    (item,) = [c for c in pack["concerns"] if c["reference"] == concern.reference]
+    assert item["body_map"] == [
+        {"side": "front", "region": "l_upper_arm", "region_label": "Left upper arm", "note": "Two small round bruises"}
+    ]
+    (attached,) = item["attachments"]
+    content = base64.b64decode(attached["data_base64"])
+    assert content == PNG
+    assert attached["sha256"] == hashlib.sha256(PNG).hexdigest()
+    assert (attached["name"], attached["content_type"], attached["size"]) == ("photo.png", "image/png", len(PNG))
