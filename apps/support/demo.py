@@ -141,13 +141,13 @@ def seed(ctx: DemoContext) -> None:
         )[0]  # fmt: skip
         interval = 16 if kind == PlanKind.PSP else rng.choice([4, 6, 6, 6, 8])
         weeks_open = (today - started).days // 7
-        due = weeks_open // interval  # reviews that fell due by today
+        reviews_due = weeks_open // interval  # reviews that fell due by today
         # Most plans close after two to four reviews; those still open have had every review held,
         # so an open plan is current (a few slip below), as in a caseload the lead keeps in hand.
-        reviews = min(due, rng.choice([2, 2, 3, 4]))
-        closes = due > reviews and (rng.random() < 0.6 or due > 8)
+        reviews = min(reviews_due, rng.choice([2, 2, 3, 4]))
+        closes = reviews_due > reviews and (rng.random() < 0.6 or reviews_due > 8)
         if not closes:
-            reviews = due
+            reviews = reviews_due
         keyworker = named if i % 3 == 0 else rng.choice(keyworkers)
         plan_rows.append(
             SupportPlan(
@@ -318,7 +318,7 @@ def seed(ctx: DemoContext) -> None:
 
 
 # Which barriers make sense for each kind of plan (indexes into BARRIERS); any for the others.
-KIND_BARRIERS = {
+KIND_BARRIERS: dict[str, tuple[int, ...]] = {
     PlanKind.ATTENDANCE: (0, 2, 4),
     PlanKind.BEHAVIOUR: (1, 3),
     PlanKind.PSP: (1, 3),
