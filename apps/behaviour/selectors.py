@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from apps.accounts.models import User
 from apps.audit import services as audit
 from apps.audit.models import Verb
 from apps.core.models import School
@@ -339,10 +340,17 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 def analysis(
-    school: School, viewer: Any, *, start: dt.date, end: dt.date, year_number: int | None = None
+    school: School,
+    viewer: Any,
+    *,
+    start: dt.date,
+    end: dt.date,
+    year_number: int | None = None,
+    pupil_id: int | None = None,
 ) -> dict[str, list[tuple[str, int]]]:
     """Negative incidents (pupil involvements) counted by type, weekday, lesson period and
-    location, for the pupils the viewer may see."""
+    location, for the pupils the viewer may see; for one pupil (`pupil_id`) also by the member of
+    staff who reported them, the hot spots a pastoral lead looks for."""
     links = IncidentPupil.objects.filter(
         school=school,
         date__gte=start,
@@ -352,6 +360,8 @@ def analysis(
     )
     if year_number is not None:
         links = links.filter(pupil__year_group__number=year_number)
+    if pupil_id is not None:
+        links = links.filter(pupil_id=pupil_id)
     by_type = [
         (row["incident__behaviour_type__name"], row["n"])
         for row in links.values("incident__behaviour_type__name").annotate(n=Count("id")).order_by("-n")
@@ -368,7 +378,19 @@ def analysis(
         (row["incident__location__name"] or "Not recorded", row["n"])
         for row in links.values("incident__location__name").annotate(n=Count("id")).order_by("-n")
     ]
-    return {"type": by_type, "day": by_day, "period": by_period, "location": by_location}
+    result = {"type": by_type, "day": by_day, "period": by_period, "location": by_location}
+    if pupil_id is not None:
+        names = {
+            u.pk: u.display_name
+            for u in User.objects.filter(pk__in=links.values("incident__reported_by")).only(
+                "title", "first_name", "last_name", "username"
+            )
+        }
+        result["staff"] = [
+            (names.get(row["incident__reported_by"], "Not recorded"), row["n"])
+            for row in links.values("incident__reported_by").annotate(n=Count("id")).order_by("-n")
+        ]
+    return result
 
 
 # Census -----------------------------------------------------------------------------------------

@@ -196,6 +196,14 @@ def pupil_behaviour(request: HearthRequest, pupil_id: int) -> HttpResponse:
             "exclusions": selectors.pupil_exclusions(school, pupil) if pastoral else [],
             "totals": totals,
             "peers": selectors.peer_comparison(school, pupil, start=start, end=min(end, timezone.localdate())),
+            "hot_spots": {
+                key: _bars(values)
+                for key, values in selectors.analysis(
+                    school, request.user, start=start, end=end, pupil_id=pupil.pk
+                ).items()
+            }
+            if pastoral
+            else {},
             "year_start": start,
             "pastoral": pastoral,
             "can_decide": bool(request.roles & DECIDE_ROLES),

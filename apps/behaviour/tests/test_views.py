@@ -245,3 +245,26 @@ def test_pupil_page_compares_with_the_year_group(personas):
         personas.school, personas.pupil, start=dt.date(2024, 9, 1), end=dt.date(2024, 11, 15), weeks=1
     )
     assert result.peers == 2 and result.negative_percentile == 50
+
+
+def test_pupil_hot_spots_by_day_place_and_reporting_staff_for_the_pastoral_team(client_for, personas):
+    from apps.behaviour.selectors import analysis
+
+    today = timezone.localdate()
+    bad = new_type(school=personas.school, name="Rude", points=2)
+    corridor = new_location(school=personas.school, name="Science corridor")
+    for _ in range(2):
+        incident = make_incident(personas.pupil, btype=bad, day=today)
+        Incident.objects.filter(pk=incident.pk).update(reported_by=personas.teacher, location=corridor)
+    other = make_incident(PupilFactory(school=personas.school), btype=bad, day=today)
+    Incident.objects.filter(pk=other.pk).update(reported_by=personas.form_tutor)
+
+    tables = analysis(personas.school, personas.pastoral, start=today, end=today, pupil_id=personas.pupil.pk)
+    assert tables["staff"] == [(personas.teacher.display_name, 2)]
+    assert tables["location"] == [("Science corridor", 2)]
+    assert sum(n for _label, n in tables["day"]) == (2 if today.weekday() < 5 else 0)
+
+    body = client_for(personas.pastoral).get(reverse("behaviour:pupil", args=[personas.pupil.pk])).content.decode()
+    assert "By member of staff" in body and personas.teacher.display_name in body
+    body = client_for(personas.teacher).get(reverse("behaviour:pupil", args=[personas.pupil.pk])).content.decode()
+    assert "By member of staff" not in body
