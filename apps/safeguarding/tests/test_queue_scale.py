@@ -50,6 +50,7 @@ def test_queue_queries_do_not_grow_with_the_concerns_listed(client_for, personas
     concern_about(personas.pupil, logged_by=personas.teacher)
     client = client_for(personas.dsl)
     _add_pupils_with_concerns(personas, 2)
+    _queue_queries(client)  # the school's first audit event creates its audit chain head
     small, page = _queue_queries(client)
     assert "Awaiting triage (3)" in page and "Open concerns (4)" in page
     _add_pupils_with_concerns(personas, 10)
@@ -88,3 +89,25 @@ def test_the_queue_decrypts_no_narrative(personas, monkeypatch):
     assert decrypted == ["Phone home"] * len(queue.overdue_actions)
     # The narrative is still there when a listed concern is opened.
     assert "my dad hit me" in queue.open[0].concern.summary
+
+
+def test_a_long_open_list_is_paged_oldest_first(client_for, personas):
+    now = timezone.now()
+    concerns = [
+        concern_about(
+            PupilFactory(school=personas.school, year_group=personas.pupil.year_group, form=personas.pupil.form),
+            logged_by=personas.teacher,
+            recorded_at=now - dt.timedelta(hours=60 - i),
+            status=Concern.Status.OPEN,
+        )
+        for i in range(53)
+    ]
+    client = client_for(personas.dsl)
+    first = client.get(reverse("safeguarding:queue")).content.decode()
+    assert "Open concerns (53, showing 1–50)" in first and "Page 1 of 2" in first
+    assert concerns[0].reference in first and concerns[49].reference in first
+    assert concerns[50].reference not in first
+    second = client.get(reverse("safeguarding:queue"), {"page": 2}).content.decode()
+    assert "Open concerns (53, showing 51–53)" in second and "Page 2 of 2" in second
+    assert concerns[50].reference in second and concerns[52].reference in second
+    assert concerns[0].reference not in second
