@@ -1,9 +1,14 @@
 """The append-only audit log.
 
 One row per sensitive read, write, export, print, denial or sign-in. Each row stores the SHA-256
-hash of its own content together with the previous row's hash, so any later change or deletion
-breaks the chain and `manage.py audit_verify` finds the first broken row. No narrative text is
-ever stored here: only who, what verb, which record, when, and a short reason code or label.
+hash of its own content together with the previous row's hash in its chain, so any later change or
+deletion breaks the chain and `manage.py audit_verify` finds the first broken row. No narrative
+text is ever stored here: only who, what verb, which record, when, and a short reason code or label.
+
+There is one chain per school (`school:<id>`), one for events with no school (`global`), and the
+closed `legacy` chain: every event written before chains were split, verified as it always was
+and never written to again. A writer locks only its own chain's head, so schools never wait for
+each other.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ class AuditEvent(models.Model):
     pupil_id = models.BigIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    chain = models.CharField(max_length=32)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -71,7 +77,7 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
     def payload(self) -> dict[str, Any]:
-        return {
+        body = {
             "at": self.at.isoformat(),
             "school": self.school_id,
             "actor": self.actor_id,
@@ -84,16 +90,29 @@ class AuditEvent(models.Model):
             "ip_address": self.ip_address,
             "prev_hash": self.prev_hash,
         }
+        if self.chain != LEGACY_CHAIN:  # legacy events were hashed before chains had names
+            body["chain"] = self.chain
+        return body
 
     def compute_hash(self) -> str:
         body = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(body.encode()).hexdigest()
 
 
-class AuditChainHead(models.Model):
-    """A single row holding the hash of the newest event. Locking it serialises writers so the
-    chain never forks."""
+LEGACY_CHAIN = "legacy"
+GLOBAL_CHAIN = "global"
 
+
+def chain_for(school_id: int | None) -> str:
+    """The chain an event joins: its school's, or the global chain when it has no school."""
+    return f"school:{school_id}" if school_id is not None else GLOBAL_CHAIN
+
+
+class AuditChainHead(models.Model):
+    """One row per chain holding the hash of its newest event. Locking it serialises the chain's
+    writers so it never forks; other chains are not held up."""
+
+    chain = models.CharField(max_length=32, unique=True)
     last_hash = models.CharField(max_length=64)
 
     def __str__(self) -> str:

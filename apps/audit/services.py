@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent, Verb
+from .models import LEGACY_CHAIN, AuditChainHead, AuditEvent, Verb, chain_for
 
 GENESIS_HASH = "0" * 64
 
@@ -43,11 +43,15 @@ def record(
         school = getattr(target, "school", None)
     pupil_id = getattr(pupil, "pk", pupil)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    school_id = getattr(school, "pk", school)
+    chain = chain_for(school_id)
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            chain=chain, defaults={"last_hash": GENESIS_HASH}
+        )
         event = AuditEvent(
             at=timezone.now(),
-            school_id=getattr(school, "pk", school),
+            school_id=school_id,
             actor=actor if is_user else None,
             actor_label=(actor.get_username() if is_user else str(actor or "system"))[:150],
             verb=str(verb),
@@ -56,6 +60,7 @@ def record(
             pupil_id=pupil_id,
             reason=reason[:200],
             ip_address=ip_address,
+            chain=chain,
             prev_hash=head.last_hash,
         )
         event.hash = event.compute_hash()
@@ -66,17 +71,24 @@ def record(
 
 
 def verify_chain() -> tuple[int, AuditEvent | None, str]:
-    """Walk the chain in order. Returns (events checked, first broken event or None, problem)."""
-    previous = GENESIS_HASH
+    """Walk every chain (each school's, the global one and the closed legacy one) in one pass in
+    id order. Returns (events checked, first broken event or None, problem)."""
+    previous: dict[str, str] = {}
     checked = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != previous:
+        if event.chain != LEGACY_CHAIN and event.chain != chain_for(event.school_id):
+            return checked, event, "it is on another school's chain (the row was changed)"
+        if event.prev_hash != previous.get(event.chain, GENESIS_HASH):
             return checked, event, "its link to the previous event does not match (a row was removed or reordered)"
         if event.compute_hash() != event.hash:
             return checked, event, "its content does not match its hash (the row was changed)"
-        previous = event.hash
+        previous[event.chain] = event.hash
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != previous:
-        return checked, None, "the newest event is missing (rows were removed from the end)"
+    heads = dict(AuditChainHead.objects.values_list("chain", "last_hash"))
+    for chain in sorted(set(heads) | set(previous)):
+        if chain not in heads:
+            return checked, None, f"chain {chain} has no head (its head row was removed)"
+        if heads[chain] != previous.get(chain, GENESIS_HASH):
+            problem = f"the newest event is missing from chain {chain} (rows were removed from the end)"
+            return checked, None, problem
     return checked, None, ""

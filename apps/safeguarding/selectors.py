@@ -60,6 +60,23 @@ def _concerns(school: School) -> QuerySet[Concern]:
     )
 
 
+# The concern's encrypted narrative: lists (the queue, the pattern checks) show none of it, so
+# they defer it and no row is decrypted (Fernet per field per row) just to be listed.
+NARRATIVE_FIELDS = ("summary", "immediate_action", "others_involved", "outcome")
+
+
+def _listed_concerns(school: School) -> QuerySet[Concern]:
+    return _concerns(school).defer(*NARRATIVE_FIELDS)
+
+
+def _links_without_narrative(school: School) -> QuerySet[ConcernPupil]:
+    return (
+        ConcernPupil.objects.filter(concern__school=school)
+        .select_related("pupil", "concern")
+        .defer(*(f"concern__{name}" for name in NARRATIVE_FIELDS))
+    )
+
+
 def get_concern(school: School, viewer: Any, concern_id: int) -> Concern:
     """The concern, for the DSL team or its author; 404 (audited) for anyone else, including
     another school's DSL. The read is audited against each pupil."""
@@ -149,14 +166,23 @@ def triage_queue(school: School, viewer: Any, *, now: dt.datetime | None = None)
     _require_dsl(viewer, school, "safeguarding.queue")
     now = now or timezone.now()
     today = timezone.localtime(now).date()
+    listed = list(
+        _listed_concerns(school)
+        .filter(status__in=[Concern.Status.NEW, Concern.Status.OPEN])
+        .order_by("recorded_at", "id")
+    )
     untriaged = [
         _row(c, now)
-        for c in _concerns(school).filter(status=Concern.Status.NEW).order_by("-immediate_risk", "recorded_at", "id")
+        for c in sorted(
+            (c for c in listed if c.status == Concern.Status.NEW),
+            key=lambda c: (not c.immediate_risk, c.recorded_at, c.pk),
+        )
     ]
-    open_rows = [_row(c, now) for c in _concerns(school).filter(status=Concern.Status.OPEN).order_by("recorded_at")]
+    open_rows = [_row(c, now) for c in listed if c.status == Concern.Status.OPEN]
     overdue_actions = list(
         ConcernAction.objects.filter(school=school, status=ConcernAction.Status.OPEN, due_on__lt=today)
         .select_related("owner", "concern")
+        .defer("outcome", *(f"concern__{name}" for name in NARRATIVE_FIELDS))
         .order_by("due_on", "id")
     )
     awaiting = list(
@@ -168,6 +194,7 @@ def triage_queue(school: School, viewer: Any, *, now: dt.datetime | None = None)
         )
         .exclude(concern__status=Concern.Status.CLOSED)
         .select_related("concern", "decided_by")
+        .defer("reason", *(f"concern__{name}" for name in NARRATIVE_FIELDS))
         .order_by("response_due_on")
     )
     flags = pattern_flags(school, now=now)
@@ -210,9 +237,7 @@ def pattern_flags(school: School, *, now: dt.datetime | None = None) -> list[Pat
     window = rules_.pattern_window_days
     since = now - dt.timedelta(days=max(window, 90))
     links = list(
-        ConcernPupil.objects.filter(concern__school=school, concern__recorded_at__gte=since)
-        .select_related("pupil", "concern")
-        .order_by("concern__recorded_at")
+        _links_without_narrative(school).filter(concern__recorded_at__gte=since).order_by("concern__recorded_at")
     )
     by_pupil: dict[int, list[ConcernPupil]] = defaultdict(list)
     for link in links:
@@ -239,29 +264,24 @@ def pattern_flags(school: School, *, now: dt.datetime | None = None) -> list[Pat
                         pupil, "category", f"{len(concerns)} concerns about {label.lower()} in 90 days", concerns
                     )
                 )
-    open_links = list(
-        ConcernPupil.objects.filter(concern__school=school)
-        .exclude(concern__status=Concern.Status.CLOSED)
-        .select_related("pupil", "concern")
-    )
-    if open_links:
-        siblings = sibling_ids(list({link.pupil_id for link in open_links}))
+    open_links = list(_links_without_narrative(school).exclude(concern__status=Concern.Status.CLOSED))
+    open_by_pupil: dict[int, list[ConcernPupil]] = defaultdict(list)
+    for link in open_links:
+        open_by_pupil[link.pupil_id].append(link)
+    if open_by_pupil:
+        siblings = sibling_ids(list(open_by_pupil))
         with_worker = pupils_with_social_worker(school, today=timezone.localtime(now).date())
-        seen: set[int] = set()
-        for link in open_links:
-            if link.pupil_id in seen:
-                continue
-            if siblings.get(link.pupil_id, set()) & with_worker:
-                seen.add(link.pupil_id)
+        for pupil_id, pupil_links in open_by_pupil.items():
+            if siblings.get(pupil_id, set()) & with_worker:
                 flags.append(
                     PatternFlag(
-                        link.pupil,
+                        pupil_links[0].pupil,
                         "sibling",
                         "A sibling has an open CP, CIN or looked-after status",
-                        [lk.concern for lk in open_links if lk.pupil_id == link.pupil_id],
+                        [lk.concern for lk in pupil_links],
                     )
                 )
-    flags.extend(_attendance_fall_flags(school, open_links, now=now))
+    flags.extend(_attendance_fall_flags(school, open_by_pupil, now=now))
     return flags
 
 
@@ -272,10 +292,13 @@ FALL_BEFORE_DAYS = 56
 FALL_POINTS = 10
 
 
-def _attendance_fall_flags(school: School, open_links: list[ConcernPupil], *, now: dt.datetime) -> list[PatternFlag]:
+def _attendance_fall_flags(
+    school: School, open_by_pupil: dict[int, list[ConcernPupil]], *, now: dt.datetime
+) -> list[PatternFlag]:
     """Pupils with an open concern whose attendance has fallen sharply (the issue: "concerns
-    together with a sudden fall in attendance"). Uses attendance's cross-module summary."""
-    if not open_links:
+    together with a sudden fall in attendance"). Uses attendance's cross-module summary.
+    `open_by_pupil`: each pupil's links to open concerns, in the order they were read."""
+    if not open_by_pupil:
         return []
     try:
         from apps.attendance.selectors import attendance_summaries
@@ -284,7 +307,7 @@ def _attendance_fall_flags(school: School, open_links: list[ConcernPupil], *, no
     today = timezone.localtime(now).date()
     recent_start = today - dt.timedelta(days=FALL_RECENT_DAYS)
     before_start = recent_start - dt.timedelta(days=FALL_BEFORE_DAYS)
-    ids = list({link.pupil_id for link in open_links})
+    ids = list(open_by_pupil)
     recent = attendance_summaries(school, ids, recent_start, today)
     before = attendance_summaries(school, ids, before_start, recent_start - dt.timedelta(days=1))
     flags = []
@@ -294,14 +317,14 @@ def _attendance_fall_flags(school: School, open_links: list[ConcernPupil], *, no
             continue
         drop = then.attendance_pct - now_summary.attendance_pct
         if drop >= FALL_POINTS and now_summary.attendance_pct < 90:
-            link = next(lk for lk in open_links if lk.pupil_id == pid)
+            pupil_links = open_by_pupil[pid]
             flags.append(
                 PatternFlag(
-                    link.pupil,
+                    pupil_links[0].pupil,
                     "attendance",
                     f"Attendance fell from {then.attendance_pct:.0f}% to {now_summary.attendance_pct:.0f}% "
                     "in the last 4 weeks",
-                    [lk.concern for lk in open_links if lk.pupil_id == pid],
+                    [lk.concern for lk in pupil_links],
                 )
             )
     return flags

@@ -8,6 +8,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -332,12 +333,19 @@ def close(request: HearthRequest, concern_id: int) -> HttpResponse:
     return _detail(request, concern, status=400, close_form=form)
 
 
+# Open concerns shown per page of the queue, oldest first (untriaged ones are always all shown).
+OPEN_PAGE_SIZE = 50
+
+
 @login_required
 @role_required(DSL_TEAM)
 def queue(request: HearthRequest) -> HttpResponse:
     data = selectors.triage_queue(request.school, request.user)
+    open_page = Paginator(data.open, OPEN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "safeguarding/queue.html", {"queue": data, "now": timezone.now(), "today": timezone.localdate()}
+        request,
+        "safeguarding/queue.html",
+        {"queue": data, "open_page": open_page, "now": timezone.now(), "today": timezone.localdate()},
     )
 
 

@@ -22,7 +22,7 @@ def test_each_event_links_to_the_one_before(personas):
     assert events[0].prev_hash == GENESIS_HASH
     for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
-    assert AuditChainHead.objects.get(pk=1).last_hash == events[-1].hash
+    assert AuditChainHead.objects.get(chain=f"school:{personas.school.pk}").last_hash == events[-1].hash
     checked, broken, problem = verify_chain()
     assert problem == "" and broken is None and checked == AuditEvent.objects.count()
 
@@ -59,6 +59,7 @@ def test_a_removed_last_row_is_found(personas):
     AuditEvent.objects.filter(pk=events[-1].pk).delete()  # a bulk delete skips the model's guard
     _checked, broken, problem = verify_chain()
     assert broken is None and "newest event is missing" in problem
+    assert f"chain school:{personas.school.pk}" in problem
 
 
 def test_audit_verify_reports_an_intact_chain(personas, capsys):
