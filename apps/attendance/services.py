@@ -24,6 +24,7 @@ from apps.core.calendar import SchoolCalendar
 from apps.core.models import School
 
 from . import statutory
+from .calendars import calendar_for
 from .models import AttendanceSettings, Mark, MarkHistory, RegisterTaken, Source
 from .rules import may_manage, may_record_marks, may_take_register
 
@@ -194,7 +195,7 @@ def record_marks(
     wanted = sorted(set(sessions))
     if not wanted:
         return []
-    calendar = calendar or SchoolCalendar.for_school(school)
+    calendar = calendar or calendar_for(school)
     rows: list[MarkRow] = []
     errors: list[str] = []
     for day, session in wanted:
@@ -286,6 +287,18 @@ class RegisterResult:
 REGISTER_CORRECTION_REASON = "Corrected on the register"
 
 
+REGISTER_PUPIL_FIELDS = (
+    "pk",
+    "school_id",
+    "admission_date",
+    "leaving_date",
+    "legal_forename",
+    "preferred_forename",
+    "legal_surname",
+    "preferred_surname",
+)
+
+
 def take_register(
     actor: Any,
     *,
@@ -306,11 +319,12 @@ def take_register(
     if not may_take_register(actor, form):
         audit.record(actor, Verb.DENIED, form, school=school, reason="attendance.take_register")
         raise PermissionDenied("You cannot take this form's register.")
-    calendar = calendar or SchoolCalendar.for_school(school)
+    calendar = calendar or calendar_for(school)
     if session not in calendar.sessions_on(day):
         raise ValidationError(f"{day:%d/%m/%Y} {session} is not a school session, so there is no register to take.")
     policy = settings_for(school)
-    pupils = {p.pk: p for p in form.pupils.all()}
+    # Only what validation and the messages need (no encrypted or free-text columns to decode).
+    pupils = {p.pk: p for p in form.pupils.only(*REGISTER_PUPIL_FIELDS)}
     errors: list[str] = []
     wanted: list[tuple[RegisterEntry, str, int | None]] = []
     converted: list[str] = []

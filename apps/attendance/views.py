@@ -21,6 +21,7 @@ from apps.audit.models import Verb
 from apps.people import selectors as people_selectors
 
 from . import selectors, services, statutory
+from .calendars import calendar_for
 from .forms import (
     CODE_CHOICES,
     AmendMarkForm,
@@ -81,7 +82,7 @@ def register(request: HearthRequest, form_id: int) -> HttpResponse:
                 messages.warning(request, line)
             return redirect(f"{reverse('attendance:register', args=[form.pk])}?date={day:%Y-%m-%d}&session={session}")
     rows = selectors.register_rows(form, day, session)
-    calendar_sessions = services.SchoolCalendar.for_school(request.school).sessions_on(day)
+    calendar_sessions = calendar_for(request.school).sessions_on(day)
     context = {
         "form": form,
         "day": day,
