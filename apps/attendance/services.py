@@ -290,6 +290,7 @@ REGISTER_CORRECTION_REASON = "Corrected on the register"
 REGISTER_PUPIL_FIELDS = (
     "pk",
     "school_id",
+    "form_id",  # the related manager sets each pupil's form: without it, one query per pupil
     "admission_date",
     "leaving_date",
     "legal_forename",
