@@ -40,14 +40,18 @@ class Source(models.TextChoices):
 class Mark(models.Model):
     """The register entry for one pupil in one session (domain §1.1)."""
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
-    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="attendance_marks")
+    # No single-column indexes on the three foreign keys (docs/performance.md, "Import"): the
+    # covering index leads with `school`, the unique constraint leads with `pupil`, and marks are
+    # never looked up by `recorded_by` (staff are deactivated, not deleted). Three fewer B-trees to
+    # maintain on every write of a mark.
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", db_index=False)
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="attendance_marks", db_index=False)
     date = models.DateField()
     session = models.CharField(max_length=2, choices=Session.choices)
     code = models.CharField(max_length=3)
     minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     recorded_at = models.DateTimeField()
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.REGISTER)

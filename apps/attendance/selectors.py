@@ -411,6 +411,19 @@ def _pupils_on_roll_between(school: School, start: dt.date, end: dt.date) -> Que
     )
 
 
+# The columns the absence list and its CSV show (`.only()`: no other pupil column is read).
+ABSENCE_LIST_PUPIL_FIELDS = (
+    "pk",
+    "upn",
+    "legal_forename",
+    "preferred_forename",
+    "legal_surname",
+    "preferred_surname",
+    "year_group__number",
+    "form__name",
+)
+
+
 def absence_list(
     school: School,
     viewer: Any,
@@ -423,28 +436,46 @@ def absence_list(
 ) -> list[PupilMeasure]:
     """Pupils the viewer may see with persistent (≥ 10%) or severe (≥ 50%) absence over
     `start`..`end`, counting only sessions on roll, thresholds tested on exact integers
-    (domain §1.3). `band`: "pa" (PA, which includes SA), "sa", or "all". Highest absence first."""
+    (domain §1.3). `band`: "pa" (PA, which includes SA), "sa", or "all". Highest absence first.
+
+    Set-based: one `GROUP BY pupil` keeps only the pupils in the band (`HAVING`, the same integer
+    tests as `statutory.is_persistent_absence`/`is_severe_absence`), limited to the pupils the
+    viewer sees by a subquery; then only those pupils are loaded, with only the columns shown."""
     from apps.people.selectors import pupil_visibility
 
     pupils = _pupils_on_roll_between(school, start, end)
+    restricted = False
     condition = pupil_visibility(school, viewer)
     if condition is not None:
-        pupils = pupils.filter(condition).distinct()
+        pupils = pupils.filter(condition)
+        restricted = True
     if year is not None:
         pupils = pupils.filter(year_group__number=year)
+        restricted = True
     if form:
         pupils = pupils.filter(form__name=form)
-    by_id = {p.pk: p for p in pupils}
-    summaries = attendance_summaries(school, by_id if len(by_id) <= _IN_LIST_LIMIT else None, start, end)
-    rows = []
-    for pid, summary in summaries.items():
-        if pid not in by_id or not summary.possible_sessions:
-            continue
-        if band == "sa" and not summary.severe_absentee:
-            continue
-        if band == "pa" and not summary.persistent_absentee:
-            continue
-        rows.append(PupilMeasure(by_id[pid], summary))
+        restricted = True
+    marks = on_roll_marks(school, start, end)
+    if restricted:
+        marks = marks.filter(pupil_id__in=pupils.order_by().values("pk"))
+    absent = F("authorised") + F("unauthorised")
+    grouped = marks.values("pupil_id").annotate(**_summary_annotations()).filter(Q(possible__gt=0))
+    if band == "sa":
+        grouped = grouped.filter(Q(possible__lte=absent * 2))
+    elif band == "pa":
+        grouped = grouped.filter(Q(possible__lte=absent * 10))
+    summaries = {
+        row["pupil_id"]: AttendanceSummary(row["possible"], row["attended"], row["authorised"], row["unauthorised"])
+        for row in cast(Iterable[dict[str, Any]], grouped.order_by())
+    }
+    if not summaries:
+        return []
+    shown = (
+        Pupil.objects.filter(school=school, pk__in=list(summaries))
+        .select_related("year_group", "form")
+        .only(*ABSENCE_LIST_PUPIL_FIELDS)
+    )
+    rows = [PupilMeasure(p, summaries[p.pk]) for p in shown]
     rows.sort(key=lambda r: (-r.summary.absence_fraction, r.pupil.legal_surname, r.pupil.legal_forename))
     return rows
 

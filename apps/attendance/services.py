@@ -24,6 +24,7 @@ from apps.core.calendar import SchoolCalendar
 from apps.core.models import School
 
 from . import statutory
+from .calendars import calendar_for
 from .models import AttendanceSettings, Mark, MarkHistory, RegisterTaken, Source
 from .rules import may_manage, may_record_marks, may_take_register
 
@@ -66,23 +67,29 @@ def apply_marks(
     source: str,
     reason: str,
     now: dt.datetime | None = None,
+    held: dict[tuple[int, dt.date, str], Mark] | None = None,
 ) -> MarkWriteResult:
     """Create or amend the marks in `rows` (set-based: a handful of queries for any batch).
 
     A row identical to the mark held changes nothing; a different one amends the mark and adds a
     `MarkHistory` row keeping the original entry, the new one, the reason, when and who. The
-    caller has checked permissions and codes and holds a transaction."""
+    caller has checked permissions and codes and holds a transaction. A caller that has just read
+    the marks held for every (pupil, date, session) in `rows`, in this transaction, may pass them
+    as `held` {(pupil id, date, session): mark} to save reading them again."""
     now = now or timezone.now()
     user = _user_or_none(actor)
     label = "" if user is not None else _actor_label(actor)
     if not rows:
         return MarkWriteResult(marks=[])
-    pupil_ids = {r.pupil_id for r in rows}
-    dates = {r.date for r in rows}
-    existing = {
-        (m.pupil_id, m.date, m.session): m
-        for m in Mark.objects.filter(school=school, pupil_id__in=pupil_ids, date__in=dates)
-    }
+    if held is not None:
+        existing = dict(held)
+    else:
+        pupil_ids = {r.pupil_id for r in rows}
+        dates = {r.date for r in rows}
+        existing = {
+            (m.pupil_id, m.date, m.session): m
+            for m in Mark.objects.filter(school=school, pupil_id__in=pupil_ids, date__in=dates)
+        }
     result = MarkWriteResult(marks=[])
     to_create: list[Mark] = []
     to_update: list[Mark] = []
@@ -194,7 +201,7 @@ def record_marks(
     wanted = sorted(set(sessions))
     if not wanted:
         return []
-    calendar = calendar or SchoolCalendar.for_school(school)
+    calendar = calendar or calendar_for(school)
     rows: list[MarkRow] = []
     errors: list[str] = []
     for day, session in wanted:
@@ -286,6 +293,19 @@ class RegisterResult:
 REGISTER_CORRECTION_REASON = "Corrected on the register"
 
 
+REGISTER_PUPIL_FIELDS = (
+    "pk",
+    "school_id",
+    "form_id",  # the related manager sets each pupil's form: without it, one query per pupil
+    "admission_date",
+    "leaving_date",
+    "legal_forename",
+    "preferred_forename",
+    "legal_surname",
+    "preferred_surname",
+)
+
+
 def take_register(
     actor: Any,
     *,
@@ -306,11 +326,12 @@ def take_register(
     if not may_take_register(actor, form):
         audit.record(actor, Verb.DENIED, form, school=school, reason="attendance.take_register")
         raise PermissionDenied("You cannot take this form's register.")
-    calendar = calendar or SchoolCalendar.for_school(school)
+    calendar = calendar or calendar_for(school)
     if session not in calendar.sessions_on(day):
         raise ValidationError(f"{day:%d/%m/%Y} {session} is not a school session, so there is no register to take.")
     policy = settings_for(school)
-    pupils = {p.pk: p for p in form.pupils.all()}
+    # Only what validation and the messages need (no encrypted or free-text columns to decode).
+    pupils = {p.pk: p for p in form.pupils.only(*REGISTER_PUPIL_FIELDS)}
     errors: list[str] = []
     wanted: list[tuple[RegisterEntry, str, int | None]] = []
     converted: list[str] = []
@@ -351,7 +372,14 @@ def take_register(
                 continue
             rows.append(MarkRow(entry.pupil_id, day, session, code, minutes))
         written = apply_marks(
-            school, rows, actor=actor, source=Source.REGISTER, reason=REGISTER_CORRECTION_REASON, now=now
+            school,
+            rows,
+            actor=actor,
+            source=Source.REGISTER,
+            reason=REGISTER_CORRECTION_REASON,
+            now=now,
+            # Every row is for this day and session, whose marks were read just above.
+            held={(pid, day, session): m for pid, m in held.items()},
         )
         result.created, result.amended, result.unchanged = written.created, written.amended, written.unchanged
         result.marks = written.marks

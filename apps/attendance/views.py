@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from apps.audit.models import Verb
 from apps.people import selectors as people_selectors
 
 from . import selectors, services, statutory
+from .calendars import calendar_for
 from .forms import (
     CODE_CHOICES,
     AmendMarkForm,
@@ -81,7 +83,7 @@ def register(request: HearthRequest, form_id: int) -> HttpResponse:
                 messages.warning(request, line)
             return redirect(f"{reverse('attendance:register', args=[form.pk])}?date={day:%Y-%m-%d}&session={session}")
     rows = selectors.register_rows(form, day, session)
-    calendar_sessions = services.SchoolCalendar.for_school(request.school).sessions_on(day)
+    calendar_sessions = calendar_for(request.school).sessions_on(day)
     context = {
         "form": form,
         "day": day,
@@ -224,6 +226,9 @@ def _range(request: HearthRequest) -> tuple[dt.date, dt.date]:
     return parse_day(request.GET.get("from"), selectors.year_start(today)), parse_day(request.GET.get("to"), today)
 
 
+ABSENCE_LIST_PAGE_SIZE = 100
+
+
 @login_required
 @role_required(MEASURE_ROLES)
 def persistent_absence(request: HearthRequest) -> HttpResponse:
@@ -271,11 +276,13 @@ def persistent_absence(request: HearthRequest) -> HttpResponse:
                 for r in rows
             ],
         )
+    page = Paginator(rows, ABSENCE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "attendance/persistent_absence.html",
         {
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
             "start": start,
             "end": end,
             "year": year_text,

@@ -152,3 +152,28 @@ def test_the_penalty_threshold_command_lists_pupils_with_ten_unauthorised_sessio
     # On the Thursday only 8 of the sessions have happened.
     out, _ = run("penalty_threshold", "--on", "2025-01-09", "--format", "json")
     assert json.loads(out) == []
+
+
+def test_a_code_checked_once_is_still_reported_on_every_line_it_is_wrong(personas, tmp_path, run):
+    """The importer remembers each (code, session, date) check: a repeated bad code is still
+    reported line by line, and a good code still meets each pupil's own on-roll check."""
+    upn, other = personas.pupil.upn, personas.other_pupil.upn
+    rows = ["upn,date,session,code", f"{upn},2025-01-14,AM,H", f"{other},2025-01-14,AM,H"]
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="2 invalid row"):
+        call_command("import_csv", "attendance", str(path), "--school", personas.school.urn, stderr=err)
+    assert "Line 2: “H” was removed" in err.getvalue() and "Line 3: “H” was removed" in err.getvalue()
+    personas.other_pupil.admission_date = dt.date(2025, 1, 20)
+    personas.other_pupil.save()
+    rows = ["upn,date,session,code", f"{upn},2025-01-14,PM,\\", f"{other},2025-01-14,PM,\\"]
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 invalid row"):
+        call_command("import_csv", "attendance", str(path), "--school", personas.school.urn, stderr=err)
+    assert "Line 3:" in err.getvalue() and "not on roll on 14/01/2025" in err.getvalue()
+    rows = ["upn,date,session,code,minutes_late", f"{upn},2025-01-14,PM,\\,", f"{upn},2025-01-15,AM,L,9"]
+    out, _ = run("import_csv", "attendance", str(write(tmp_path, "\n".join(rows) + "\n")))
+    assert "2 new mark(s)" in out
+    marks = {(m.session, m.code, m.minutes_late) for m in Mark.objects.filter(pupil=personas.pupil)}
+    assert marks == {("PM", "\\", None), ("AM", "L", 9)}

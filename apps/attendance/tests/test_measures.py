@@ -117,3 +117,21 @@ def test_pupil_page_shows_trend_and_punctuality(personas, client_for):
     text = body.content.decode()
     assert "Last 4 weeks" in text and "Last 8 weeks" in text and "Earlier this year" in text
     assert "1 late before the register closed (L), 1 after it closed (U)" in text
+
+
+def test_the_pa_list_is_paged_and_the_csv_holds_every_row(personas, client_for, monkeypatch):
+    from apps.attendance import views
+
+    monkeypatch.setattr(views, "ABSENCE_LIST_PAGE_SIZE", 1)
+    week_of_marks(personas.pupil, 5)  # 50%: first
+    week_of_marks(personas.other_pupil, 2)  # 20%: second
+    client = client_for(personas.attendance_officer)
+    url = reverse("attendance:persistent_absence")
+    query = {"from": "2025-01-13", "to": "2025-01-24"}
+    first = client.get(url, query).content.decode()
+    assert "Testpupil" in first and "Otherpupil" not in first and "page 1 of 2" in first
+    assert "page=2" in first and 'rel="next"' in first
+    second = client.get(url, {**query, "page": "2"}).content.decode()
+    assert "Otherpupil" in second and "Testpupil" not in second and 'rel="prev"' in second
+    csv = client.get(url, {**query, "format": "csv"}).content.decode()
+    assert len(csv.splitlines()) == 3  # header and both pupils

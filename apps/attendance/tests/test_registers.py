@@ -178,3 +178,19 @@ def test_pupil_page_shows_percentages_and_calendar(personas, client_for):
     assert response.status_code == 200
     assert "50.0%" in body
     assert "Severe absence" in body
+
+
+def test_saving_a_register_costs_the_same_queries_for_one_pupil_or_many(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    form = personas.pupil.form
+    take(personas)  # the first save also reads the tutor's roles and builds the calendar
+    counts = []
+    for day in (dt.date(2025, 1, 14), dt.date(2025, 1, 15)):
+        with CaptureQueriesContext(connection) as ctx:
+            take(personas, day=day, entries=[RegisterEntry(p.pk, "/") for p in form.pupils.all()])
+        counts.append(len(ctx.captured_queries))
+        for _ in range(3):
+            PupilFactory(school=personas.school, year_group=form.year_group, form=form)
+    assert counts[0] == counts[1]
