@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -220,3 +221,66 @@ def test_off_site_review_sets_the_next_review(personas):
     with pytest.raises(ValidationError) as exc:
         services.review_move(personas.pastoral_lead, move=move, date=FRI, notes=" ")
     assert "notes" in exc.value.message_dict
+
+
+# Views ------------------------------------------------------------------------------------------
+
+
+def test_pastoral_lead_directs_off_site_through_the_form(client_for, personas):
+    client = client_for(personas.pastoral_lead)
+    url = reverse("behaviour:offsite_new", args=[personas.pupil.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "at least 2 school days" in page.content.decode()
+    data = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in offsite_kwargs().items()}
+    late = client.post(url, {**data, "parent_notice_date": TUE.isoformat(), "review_every_weeks": 4})
+    assert late.status_code == 200 and "by 11/11/2024" in late.content.decode()
+    assert "Riverside Learning Centre" in late.content.decode()  # what was typed is kept
+    assert not PupilMove.objects.exists()
+    response = client.post(url, {**data, "review_every_weeks": 4})
+    move = PupilMove.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("behaviour:move", args=[move.pk])
+    detail = client.get(response["Location"]).content.decode()
+    assert "due by 11/11/2024" in detail and "it must be held" in detail
+    listing = client.get(reverse("behaviour:moves")).content.decode()
+    assert "Amelia Testpupil" in listing and "Off-site direction" in listing
+
+
+def test_review_then_end_through_the_page(client_for, personas):
+    move = services.direct_off_site(personas.pastoral_lead, pupil=personas.pupil, **offsite_kwargs())
+    client = client_for(personas.head_of_year)
+    client.post(
+        reverse("behaviour:move_review", args=[move.pk]),
+        {"date": FRI.isoformat(), "requested_by": "la", "notes": "Going well"},
+    )
+    assert move.reviews.get().requested_by == "la"
+    client.post(reverse("behaviour:move_outcome", args=[move.pk]), {"date": FRI.isoformat(), "outcome": "returned"})
+    move.refresh_from_db()
+    assert move.status == PupilMove.Status.ACTIVE  # "returned" is not an outcome of a direction
+    client.post(reverse("behaviour:move_outcome", args=[move.pk]), {"date": FRI.isoformat(), "outcome": "ended"})
+    move.refresh_from_db()
+    assert move.status == PupilMove.Status.ENDED
+
+
+def test_managed_move_form_warns_about_a_trial_period(client_for, personas):
+    client = client_for(personas.pastoral_lead)
+    url = reverse("behaviour:managed_move_new", args=[personas.pupil.pk])
+    data = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in managed_kwargs().items()}
+    data["not_under_threat_of_exclusion"] = "on"
+    refused = client.post(url, {**data, "not_under_threat_of_exclusion": ""})
+    assert refused.status_code == 200 and "threat of exclusion" in refused.content.decode()
+    response = client.post(url, {**data, "trial_period": "on"}, follow=True)
+    assert "Trial periods are discouraged" in response.content.decode()
+    assert PupilMove.objects.get().kind == PupilMove.Kind.MANAGED
+
+
+def test_teacher_is_refused_and_other_school_gets_404(client_for, personas):
+    move = services.direct_off_site(personas.pastoral_lead, pupil=personas.pupil, **offsite_kwargs())
+    teacher = client_for(personas.teacher)
+    assert teacher.get(reverse("behaviour:move", args=[move.pk])).status_code == 403
+    assert teacher.get(reverse("behaviour:offsite_new", args=[personas.pupil.pk])).status_code == 403
+    other = client_for(personas.other_school_dsl)
+    assert other.get(reverse("behaviour:move", args=[move.pk])).status_code == 404
+    response = other.post(
+        reverse("behaviour:move_review", args=[move.pk]), {"date": FRI.isoformat(), "requested_by": "la", "notes": "x"}
+    )
+    assert response.status_code == 404 and not move.reviews.exists()
