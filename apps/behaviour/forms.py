@@ -19,6 +19,8 @@ from .models import (
     Location,
     Polarity,
     PSPReview,
+    PupilMove,
+    PupilMoveReview,
     ReportCardEntry,
 )
 
@@ -225,3 +227,72 @@ class RatingForm(forms.Form):
     period = forms.IntegerField(min_value=0, max_value=10, label="Lesson period")
     rating = forms.TypedChoiceField(choices=ReportCardEntry.Rating.choices, coerce=int)
     comment = forms.CharField(max_length=300, required=False)
+
+
+class OffSiteForm(forms.Form):
+    """§2.8: the written notice of an off-site direction gives all of these."""
+
+    start_date = forms.DateField(widget=DATE, label="First day")
+    end_date = forms.DateField(widget=DATE, label="Last day", help_text="An off-site direction is time-limited.")
+    receiving_school = forms.CharField(max_length=200, label="Where (school or provider)")
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Address of the provision")
+    report_to = forms.CharField(max_length=200, label="Who the pupil reports to")
+    session_times = forms.CharField(max_length=200, label="Session times", help_text="e.g. 9:00 to 15:00")
+    reasons = forms.CharField(widget=forms.Textarea, label="Reasons")
+    objectives = forms.CharField(
+        widget=forms.Textarea, label="Objectives", help_text="How the direction will improve behaviour."
+    )
+    parent_notice_date = forms.DateField(
+        widget=DATE,
+        label="Written notice given to the parents on",
+        help_text="At least 2 school days before the first day.",
+    )
+    la_notice_date = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Written notice given to the local authority on",
+        help_text="Required when the pupil has an EHCP.",
+    )
+    review_every_weeks = forms.IntegerField(min_value=1, max_value=20, initial=6, label="Review every (weeks)")
+
+
+class ManagedMoveForm(forms.Form):
+    start_date = forms.DateField(widget=DATE, label="Starts at the new school on")
+    receiving_school = forms.CharField(max_length=200, label="New school")
+    admission_authority = forms.CharField(max_length=200, label="The new school's admission authority")
+    reasons = forms.CharField(widget=forms.Textarea, label="Why the move is in the pupil's best interests")
+    objectives = forms.CharField(widget=forms.Textarea, required=False, label="Information shared and support planned")
+    parents_agreed_on = forms.DateField(widget=DATE, required=False, label="Parents agreed on")
+    new_school_agreed_on = forms.DateField(widget=DATE, required=False, label="New school agreed on")
+    admission_authority_agreed_on = forms.DateField(widget=DATE, required=False, label="Admission authority agreed on")
+    la_involved_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Local authority involved on",
+        help_text="Required first when the pupil has an EHCP.",
+    )
+    not_under_threat_of_exclusion = forms.BooleanField(
+        required=False, label="I confirm this move was not offered under threat of exclusion"
+    )
+    trial_period = forms.BooleanField(required=False, label="The move starts with a trial period (discouraged)")
+
+
+class MoveReviewForm(forms.Form):
+    date = forms.DateField(widget=DATE)
+    requested_by = forms.ChoiceField(choices=PupilMoveReview.RequestedBy.choices, label="Asked for by")
+    notes = forms.CharField(widget=forms.Textarea, label="What the review found")
+    next_review = forms.DateField(widget=DATE, required=False)
+
+
+class MoveOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[])
+    date = forms.DateField(widget=DATE)
+    note = forms.CharField(widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, kind: str = PupilMove.Kind.OFFSITE, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .services import MOVE_OUTCOMES
+
+        field = self.fields["outcome"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s.value, s.label) for s in MOVE_OUTCOMES[PupilMove.Kind(kind)]]

@@ -484,3 +484,80 @@ class ReportCardEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} P{self.period}: {self.rating}"
+
+
+class PupilMove(SchoolScopedModel):
+    """An off-site direction (s29A Education Act 2002) or a managed move (domain file §2.8).
+
+    One row holds either kind; the fields that belong to one kind only are left empty for the
+    other. The rules (the 2-school-day notice, the 10-week review request, the agreements a
+    managed move needs) are in `statutory.py` and `services.py`."""
+
+    class Kind(models.TextChoices):
+        OFFSITE = "offsite", "Off-site direction"
+        MANAGED = "managed", "Managed move"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        RETURNED = "returned", "Returned to this school"
+        ENDED = "ended", "Ended early"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="pupil_moves")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Required for an off-site direction.")
+    receiving_school = models.CharField(max_length=200, help_text="Where the pupil goes (school or provider).")
+    reasons = models.TextField()
+    objectives = models.TextField(blank=True)
+    has_ehcp = models.BooleanField(default=False, help_text="The pupil had an EHCP when this was recorded.")
+    # Off-site direction: the written notice (§2.8)
+    address = models.TextField(blank=True)
+    report_to = models.CharField(max_length=200, blank=True)
+    session_times = models.CharField(max_length=200, blank=True)
+    parent_notice_date = models.DateField(null=True, blank=True)
+    la_notice_date = models.DateField(null=True, blank=True)
+    review_every_weeks = models.PositiveSmallIntegerField(default=6)
+    # Managed move: the agreements (§2.8)
+    parents_agreed_on = models.DateField(null=True, blank=True)
+    new_school_agreed_on = models.DateField(null=True, blank=True)
+    admission_authority = models.CharField(max_length=200, blank=True)
+    admission_authority_agreed_on = models.DateField(null=True, blank=True)
+    la_involved_on = models.DateField(null=True, blank=True)
+    not_under_threat_of_exclusion = models.BooleanField(default=False)
+    trial_period = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # Outcome
+    outcome_date = models.DateField(null=True, blank=True)
+    outcome_note = models.TextField(blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pupil} from {self.start_date:%d/%m/%Y}"
+
+
+class PupilMoveReview(models.Model):
+    class RequestedBy(models.TextChoices):
+        SCHOOL = "school", "The school (planned review)"
+        PARENT = "parent", "A parent"
+        LA = "la", "The local authority"
+
+    move = models.ForeignKey(PupilMove, on_delete=models.CASCADE, related_name="reviews")
+    date = models.DateField()
+    requested_by = models.CharField(max_length=10, choices=RequestedBy.choices, default=RequestedBy.SCHOOL)
+    notes = models.TextField()
+    next_review = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"Review {self.date:%d/%m/%Y}"

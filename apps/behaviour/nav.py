@@ -10,3 +10,4 @@ NAV = [
 ]
 NAV.append(NavItem("Behaviour types", "behaviour:types", SETTINGS_ROLES, order=44))
 NAV.append(NavItem("Exclusions by group", "behaviour:groups", GROUPS_ROLES, order=45))
+NAV.append(NavItem("Off-site and managed moves", "behaviour:moves", PASTORAL_ROLES, order=46))

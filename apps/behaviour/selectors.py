@@ -28,6 +28,7 @@ from .models import (
     Location,
     PastoralSupportProgramme,
     Polarity,
+    PupilMove,
     ReportCard,
 )
 
@@ -585,3 +586,26 @@ def get_report_card(school: School, viewer: Any, card_id: int) -> ReportCard:
 
 def pupil_report_cards(school: School, pupil: Pupil) -> list[ReportCard]:
     return list(ReportCard.objects.filter(school=school, pupil=pupil).order_by("-start_date"))
+
+
+# Off-site directions and managed moves (§2.8) --------------------------------------------------
+
+
+def pupil_moves(school: School, viewer: Any, *, active_only: bool = True) -> list[PupilMove]:
+    qs = PupilMove.objects.filter(school=school, pupil__in=_visible_ids(school, viewer))
+    if active_only:
+        qs = qs.filter(status=PupilMove.Status.ACTIVE)
+    return list(qs.select_related("pupil__form", "recorded_by").order_by("start_date", "id"))
+
+
+def get_pupil_move(school: School, viewer: Any, move_id: int) -> PupilMove:
+    found = (
+        PupilMove.objects.filter(school=school, pk=move_id, pupil__in=_visible_ids(school, viewer))
+        .select_related("pupil__form", "recorded_by", "outcome_by")
+        .first()
+    )
+    if found is None:
+        audit.record(viewer, Verb.DENIED, ("behaviour.pupilmove", move_id), school=school, reason="behaviour.move")
+        raise Http404("No such off-site direction or managed move.")
+    audit.record(viewer, Verb.VIEW, found, pupil=found.pupil)
+    return found

@@ -39,6 +39,8 @@ from .models import (
     Polarity,
     PSPAction,
     PSPReview,
+    PupilMove,
+    PupilMoveReview,
     ReintegrationMeeting,
     ReportCard,
     ReportCardEntry,
@@ -975,6 +977,285 @@ def review_psp(
         )
         audit.record(actor, Verb.UPDATE, psp, pupil=psp.pupil, reason="behaviour.review_psp")
     return review
+
+
+# Off-site directions and managed moves (§2.8) --------------------------------------------------
+
+
+def _ehcp(pupil: Any) -> bool:
+    return bool(pupil.sen_status == "E")
+
+
+def direct_off_site(
+    actor: Any,
+    *,
+    pupil: Any,
+    start_date: dt.date,
+    end_date: dt.date,
+    receiving_school: str,
+    address: str,
+    report_to: str,
+    session_times: str,
+    reasons: str,
+    objectives: str,
+    parent_notice_date: dt.date,
+    la_notice_date: dt.date | None = None,
+    review_every_weeks: int = 6,
+    calendar: SchoolCalendar | None = None,
+) -> PupilMove:
+    """§2.8: an off-site direction (s29A EA 2002) to improve behaviour, not a punishment.
+    Time-limited; parental consent is not needed; the written notice (address, who to report to,
+    number of days, reasons and objectives, session times) reaches the parents, and the LA when the
+    pupil has an EHCP, at least 2 school days before it starts. A late notice is refused."""
+    school = pupil.school
+    _require_roles(
+        actor, school, PASTORAL_ROLES, "behaviour.direct_off_site", "Only the pastoral team can direct off-site."
+    )
+    _require_visible(actor, school, [pupil], "behaviour.direct_off_site")
+    errors: dict[str, str] = {}
+    for field, value, message in (
+        ("receiving_school", receiving_school, "Say where the pupil is directed to."),
+        ("address", address, "The notice must give the address of the provision."),
+        ("report_to", report_to, "The notice must say who the pupil reports to."),
+        ("session_times", session_times, "The notice must give the session times."),
+        ("reasons", reasons, "The notice must give the reasons for the direction."),
+        ("objectives", objectives, "The notice must give the objectives (how it will improve behaviour)."),
+    ):
+        if not value.strip():
+            errors[field] = message
+    if end_date < start_date:
+        errors["end_date"] = "An off-site direction is time-limited: the end date cannot be before the start."
+    ehcp = _ehcp(pupil)
+    if ehcp and la_notice_date is None:
+        errors["la_notice_date"] = (
+            "The pupil has an EHCP: the local authority must be given written notice too. Record the date."
+        )
+    if errors:
+        raise ValidationError(errors)
+    calendar = calendar or SchoolCalendar.for_school(school)
+    try:
+        late = statutory.offsite_notice_problem(parent_notice_date, start_date, calendar)
+        if late:
+            errors["parent_notice_date"] = late
+        if ehcp and la_notice_date is not None:
+            la_late = statutory.offsite_notice_problem(la_notice_date, start_date, calendar, "local authority")
+            if la_late:
+                errors["la_notice_date"] = la_late
+        days = calendar.count_school_days(start_date, end_date)
+    except ValueError as exc:
+        raise ValidationError({"start_date": str(exc)}) from exc
+    if errors:
+        raise ValidationError(errors)
+    if days == 0:
+        raise ValidationError({"end_date": "There are no school days between the start and end dates."})
+    with transaction.atomic():
+        move = PupilMove.objects.create(
+            school=school,
+            kind=PupilMove.Kind.OFFSITE,
+            pupil=pupil,
+            start_date=start_date,
+            end_date=end_date,
+            receiving_school=receiving_school.strip()[:200],
+            address=address.strip(),
+            report_to=report_to.strip()[:200],
+            session_times=session_times.strip()[:200],
+            reasons=reasons.strip(),
+            objectives=objectives.strip(),
+            parent_notice_date=parent_notice_date,
+            la_notice_date=la_notice_date,
+            has_ehcp=ehcp,
+            review_every_weeks=review_every_weeks,
+            recorded_by=actor,
+        )
+        add_entry(
+            pupil=pupil,
+            kind=Kind.BEHAVIOUR,
+            title=(
+                f"Directed off-site to {move.receiving_school} ({start_date:%d/%m/%Y} to {end_date:%d/%m/%Y}, "
+                f"{days} school day{'s' if days != 1 else ''})"
+            ),
+            summary=f"Reasons: {move.reasons}\nObjectives: {move.objectives}",
+            author=actor,
+            source=move,
+            confidentiality=Confidentiality.PASTORAL,
+        )
+        audit.record(actor, Verb.CREATE, move, pupil=pupil, reason="behaviour.direct_off_site")
+    return move
+
+
+def agree_managed_move(
+    actor: Any,
+    *,
+    pupil: Any,
+    start_date: dt.date,
+    receiving_school: str,
+    admission_authority: str,
+    reasons: str,
+    parents_agreed_on: dt.date | None,
+    new_school_agreed_on: dt.date | None,
+    admission_authority_agreed_on: dt.date | None,
+    not_under_threat_of_exclusion: bool,
+    la_involved_on: dt.date | None = None,
+    trial_period: bool = False,
+    objectives: str = "",
+) -> PupilMove:
+    """§2.8: a managed move is a voluntary, permanent transfer to another school, recorded only
+    once the parents, the new school and its admission authority have agreed; it must not be
+    offered under threat of exclusion; with an EHCP the LA is involved first. A trial period is
+    discouraged but not refused (the view warns)."""
+    school = pupil.school
+    _require_roles(
+        actor, school, PASTORAL_ROLES, "behaviour.managed_move", "Only the pastoral team can record a managed move."
+    )
+    _require_visible(actor, school, [pupil], "behaviour.managed_move")
+    errors: dict[str, str] = {}
+    if not receiving_school.strip():
+        errors["receiving_school"] = "Name the new school."
+    if not admission_authority.strip():
+        errors["admission_authority"] = "Name the new school's admission authority."
+    if not reasons.strip():
+        errors["reasons"] = "Give the reasons the move is in the pupil's best interests."
+    for field, value, who in (
+        ("parents_agreed_on", parents_agreed_on, "the parents"),
+        ("new_school_agreed_on", new_school_agreed_on, "the new school"),
+        ("admission_authority_agreed_on", admission_authority_agreed_on, "the admission authority"),
+    ):
+        if value is None:
+            errors[field] = f"A managed move is voluntary: record the date {who} agreed."
+        elif value > start_date:
+            errors[field] = f"{who.capitalize()} must agree before the move starts ({start_date:%d/%m/%Y})."
+    if not not_under_threat_of_exclusion:
+        errors["not_under_threat_of_exclusion"] = (
+            "A managed move must not be offered under threat of exclusion: confirm that it was not."
+        )
+    ehcp = _ehcp(pupil)
+    if ehcp:
+        agreed = [d for d in (parents_agreed_on, new_school_agreed_on, admission_authority_agreed_on) if d]
+        if la_involved_on is None:
+            errors["la_involved_on"] = "The pupil has an EHCP: the local authority must be involved first. Record when."
+        elif agreed and la_involved_on > min(agreed):
+            errors["la_involved_on"] = (
+                "The pupil has an EHCP: the local authority must be involved before anyone agrees the move."
+            )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        move = PupilMove.objects.create(
+            school=school,
+            kind=PupilMove.Kind.MANAGED,
+            pupil=pupil,
+            start_date=start_date,
+            receiving_school=receiving_school.strip()[:200],
+            admission_authority=admission_authority.strip()[:200],
+            reasons=reasons.strip(),
+            objectives=objectives.strip(),
+            parents_agreed_on=parents_agreed_on,
+            new_school_agreed_on=new_school_agreed_on,
+            admission_authority_agreed_on=admission_authority_agreed_on,
+            la_involved_on=la_involved_on,
+            not_under_threat_of_exclusion=True,
+            trial_period=trial_period,
+            has_ehcp=ehcp,
+            recorded_by=actor,
+        )
+        add_entry(
+            pupil=pupil,
+            kind=Kind.BEHAVIOUR,
+            title=f"Managed move to {move.receiving_school} agreed (from {start_date:%d/%m/%Y})",
+            summary=move.reasons,
+            author=actor,
+            source=move,
+            confidentiality=Confidentiality.PASTORAL,
+        )
+        audit.record(actor, Verb.CREATE, move, pupil=pupil, reason="behaviour.managed_move")
+    return move
+
+
+def review_move(
+    actor: Any,
+    *,
+    move: PupilMove,
+    date: dt.date,
+    notes: str,
+    requested_by: str = PupilMoveReview.RequestedBy.SCHOOL,
+    next_review: dt.date | None = None,
+) -> PupilMoveReview:
+    """§2.8: an off-site direction is reviewed at intervals the school sets (and when a parent or
+    the LA asks, if there has been no review in the last 10 weeks); a managed move is reviewed
+    with the new school."""
+    _require_roles(
+        actor, move.school, PASTORAL_ROLES, "behaviour.review_move", "Only the pastoral team can do this.", move
+    )
+    if move.status != PupilMove.Status.ACTIVE:
+        raise ValidationError("This has ended; it cannot be reviewed.")
+    if not notes.strip():
+        raise ValidationError({"notes": "Record what the review found."})
+    if requested_by not in PupilMoveReview.RequestedBy.values:
+        raise ValidationError({"requested_by": "Say who asked for the review."})
+    if date < move.start_date:
+        raise ValidationError({"date": "A review cannot be before the start."})
+    if next_review is None and move.kind == PupilMove.Kind.OFFSITE:
+        next_review = date + dt.timedelta(weeks=move.review_every_weeks)
+    with transaction.atomic():
+        review = PupilMoveReview.objects.create(
+            move=move,
+            date=date,
+            requested_by=requested_by,
+            notes=notes.strip(),
+            next_review=next_review,
+            reviewed_by=actor,
+        )
+        add_entry(
+            pupil=move.pupil,
+            kind=Kind.BEHAVIOUR,
+            title=f"{move.get_kind_display()} reviewed {date:%d/%m/%Y}",
+            summary=review.notes,
+            author=actor,
+            source=move,
+            confidentiality=Confidentiality.PASTORAL,
+        )
+        audit.record(actor, Verb.UPDATE, move, pupil=move.pupil, reason="behaviour.review_move")
+    return review
+
+
+#: Which outcomes each kind can end with.
+MOVE_OUTCOMES = {
+    PupilMove.Kind.OFFSITE: (PupilMove.Status.COMPLETED, PupilMove.Status.ENDED),
+    PupilMove.Kind.MANAGED: (PupilMove.Status.COMPLETED, PupilMove.Status.RETURNED),
+}
+
+
+def end_move(actor: Any, *, move: PupilMove, outcome: str, date: dt.date, note: str = "") -> PupilMove:
+    """Record how an off-site direction ended (completed / ended early) or the outcome of a managed
+    move (completed: the pupil stays at the new school; returned: the pupil came back)."""
+    _require_roles(
+        actor, move.school, PASTORAL_ROLES, "behaviour.end_move", "Only the pastoral team can do this.", move
+    )
+    if move.status != PupilMove.Status.ACTIVE:
+        raise ValidationError("The outcome has already been recorded.")
+    if outcome not in MOVE_OUTCOMES[PupilMove.Kind(move.kind)]:
+        raise ValidationError({"outcome": f"Choose an outcome for a {move.get_kind_display().lower()}."})
+    if date < move.start_date:
+        raise ValidationError({"date": "The outcome cannot be dated before the start."})
+    with transaction.atomic():
+        move.status = outcome
+        move.outcome_date = date
+        move.outcome_note = note.strip()
+        move.outcome_by = actor
+        move.save(update_fields=["status", "outcome_date", "outcome_note", "outcome_by", "updated_at"])
+        add_entry(
+            pupil=move.pupil,
+            kind=Kind.BEHAVIOUR,
+            title=(
+                f"{move.get_kind_display()} to {move.receiving_school}: {move.get_status_display()} ({date:%d/%m/%Y})"
+            ),
+            summary=move.outcome_note,
+            author=actor,
+            source=move,
+            confidentiality=Confidentiality.PASTORAL,
+        )
+        audit.record(actor, Verb.UPDATE, move, pupil=move.pupil, reason="behaviour.end_move")
+    return move
 
 
 # School settings -------------------------------------------------------------------------------

@@ -317,3 +317,47 @@ def _fmt(days: Decimal) -> str:
 
 def fmt_days(days: Decimal) -> str:
     return _fmt(days)
+
+
+# Off-site directions (§2.8) ---------------------------------------------------------------------
+
+#: §2.8: written notice at least 2 school days before an off-site direction starts.
+OFFSITE_NOTICE_SCHOOL_DAYS = 2
+#: §2.8: a parent's or the LA's request for a review must be met if none in the last 10 weeks.
+OFFSITE_REVIEW_REQUEST_WEEKS = 10
+
+
+def offsite_notice_deadline(start: dt.date, calendar: SchoolCalendar) -> dt.date:
+    """§2.8 (s29A EA 2002; SI 2010/1156 reg 3 as amended by SI 2012/2532): written notice of an
+    off-site direction goes to the parents (and the LA when the pupil has an EHCP) as soon as
+    practicable and **at least 2 school days before** the direction starts.
+
+    Returns the last day on which the notice may be given: the school day 2 school days before the
+    first day (a Wednesday start needs notice by the Monday; a Monday start by the Thursday before;
+    weekends, holidays and INSET days do not count). Raises `ValueError` when the school calendar
+    does not reach that far back."""
+    return calendar.add_school_days(start, -OFFSITE_NOTICE_SCHOOL_DAYS)
+
+
+def offsite_notice_problem(
+    notice: dt.date, start: dt.date, calendar: SchoolCalendar, who: str = "parents"
+) -> str | None:
+    """§2.8: why a notice given on `notice` is too late for a direction starting on `start`, or
+    None when it is in time."""
+    deadline = offsite_notice_deadline(start, calendar)
+    if notice > deadline:
+        return (
+            f"The written notice to the {who} must be given at least {OFFSITE_NOTICE_SCHOOL_DAYS} school days "
+            f"before the direction starts: for a start on {start:%d/%m/%Y} that is by {deadline:%d/%m/%Y}, "
+            f"but it is dated {notice:%d/%m/%Y}. Give notice sooner or start the direction later."
+        )
+    return None
+
+
+def review_request_must_be_met(request: dt.date, reviews: list[dt.date]) -> bool:
+    """§2.8 (SI 2010/1156 reg 3 as amended): the governing board must comply with a parent's or
+    the LA's request to review an off-site direction unless it has reviewed it in the last
+    10 weeks. "In the last 10 weeks" is read as the 70 days ending on the day of the request: a
+    review exactly 10 weeks (70 days) earlier is outside it, so the request must be met."""
+    window_start = request - dt.timedelta(weeks=OFFSITE_REVIEW_REQUEST_WEEKS)
+    return not any(window_start < day <= request for day in reviews)

@@ -33,6 +33,10 @@ from .forms import (
     IncidentForm,
     InclusionForm,
     InclusionUpdateForm,
+    ManagedMoveForm,
+    MoveOutcomeForm,
+    MoveReviewForm,
+    OffSiteForm,
     PSPActionForm,
     PSPForm,
     PSPReviewForm,
@@ -41,7 +45,7 @@ from .forms import (
     ReportCardForm,
     StepForm,
 )
-from .models import BehaviourType, Exclusion, Polarity
+from .models import BehaviourType, Exclusion, Polarity, PupilMove
 from .rules import (
     ANALYSIS_ROLES,
     CENSUS_ROLES,
@@ -650,6 +654,115 @@ def psp_review(request: HearthRequest, psp_id: int) -> HttpResponse:
     else:
         messages.error(request, "Give the date, the progress and the outcome of the review.")
     return redirect("behaviour:psp", psp.pk)
+
+
+# Off-site directions and managed moves (§2.8) --------------------------------------------------
+
+
+@login_required
+@role_required(PASTORAL_ROLES)
+def move_list(request: HearthRequest) -> HttpResponse:
+    return render(request, "behaviour/moves.html", {"moves": selectors.pupil_moves(request.school, request.user)})
+
+
+@login_required
+@role_required(PASTORAL_ROLES)
+def move_new(request: HearthRequest, pupil_id: int, kind: str) -> HttpResponse:
+    pupil = people.get_pupil(request.school, request.user, pupil_id)
+    offsite = kind == PupilMove.Kind.OFFSITE
+    form_class = OffSiteForm if offsite else ManagedMoveForm
+    form = form_class(request.POST or None, initial={"start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if offsite:
+                move = services.direct_off_site(request.user, pupil=pupil, **form.cleaned_data)
+            else:
+                move = services.agree_managed_move(request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{move.get_kind_display()} recorded.")
+            if move.trial_period:
+                messages.warning(
+                    request,
+                    "Trial periods are discouraged: a managed move is a permanent transfer (an off-site direction "
+                    "can come first if the school wants to see how the pupil settles).",
+                )
+            return redirect("behaviour:move", move.pk)
+    return render(
+        request,
+        "behaviour/move_new.html",
+        {"form": form, "pupil": pupil, "offsite": offsite, "ehcp": pupil.sen_status == "E"},
+    )
+
+
+@login_required
+@role_required(PASTORAL_ROLES)
+def move_detail(request: HearthRequest, move_id: int) -> HttpResponse:
+    move = selectors.get_pupil_move(request.school, request.user, move_id)
+    reviews = list(move.reviews.select_related("reviewed_by"))
+    today = timezone.localdate()
+    facts: dict[str, Any] = {}
+    if move.kind == PupilMove.Kind.OFFSITE and move.end_date:
+        calendar = SchoolCalendar.for_school(request.school)
+        try:
+            facts["notice_deadline"] = statutory.offsite_notice_deadline(move.start_date, calendar)
+        except ValueError:
+            facts["notice_deadline"] = None
+        facts["school_days"] = calendar.count_school_days(move.start_date, move.end_date)
+        facts["request_must_be_met"] = statutory.review_request_must_be_met(today, [r.date for r in reviews])
+        last = reviews[-1] if reviews else None
+        facts["next_review"] = (
+            last.next_review
+            if last and last.next_review
+            else move.start_date + dt.timedelta(weeks=move.review_every_weeks)
+        )
+    return render(
+        request,
+        "behaviour/move.html",
+        {
+            "move": move,
+            "reviews": reviews,
+            "facts": facts,
+            "today": today,
+            "review_form": MoveReviewForm(initial={"date": today}),
+            "outcome_form": MoveOutcomeForm(kind=move.kind, initial={"date": today}),
+        },
+    )
+
+
+@login_required
+@role_required(PASTORAL_ROLES)
+@require_POST
+def move_review(request: HearthRequest, move_id: int) -> HttpResponse:
+    move = selectors.get_pupil_move(request.school, request.user, move_id)
+    form = MoveReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_move(request.user, move=move, **form.cleaned_data)
+            messages.success(request, "Review recorded.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Give the date, who asked for the review and what it found.")
+    return redirect("behaviour:move", move.pk)
+
+
+@login_required
+@role_required(PASTORAL_ROLES)
+@require_POST
+def move_outcome(request: HearthRequest, move_id: int) -> HttpResponse:
+    move = selectors.get_pupil_move(request.school, request.user, move_id)
+    form = MoveOutcomeForm(request.POST, kind=move.kind)
+    if form.is_valid():
+        try:
+            services.end_move(request.user, move=move, **form.cleaned_data)
+            messages.success(request, "Outcome recorded.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Choose the outcome and give its date.")
+    return redirect("behaviour:move", move.pk)
 
 
 # Overview ---------------------------------------------------------------------------------------

@@ -73,6 +73,21 @@ def exclusion(p: Any) -> Any:
     )
 
 
+def move(p: Any, kind: str = "offsite") -> Any:
+    from apps.behaviour.models import PupilMove
+
+    return PupilMove.objects.create(
+        school=p.school,
+        pupil=p.pupil,
+        kind=kind,
+        start_date=DAY,
+        end_date=DAY + dt.timedelta(weeks=6),
+        receiving_school="Riverside Learning Centre",
+        reasons="Repeated disruption",
+        parent_notice_date=DAY - dt.timedelta(days=7),
+    )
+
+
 def psp(p: Any) -> Any:
     from apps.behaviour.models import PastoralSupportProgramme
 
@@ -197,4 +212,23 @@ CASES = [
     ),
     Case("behaviour-event-list", SEES_PUPIL, data=lambda p: {"pupil": p.pupil.pk}, note="api", ok=frozenset({200})),
     Case("behaviour-event-list", SEES_PUPIL, method="POST", data=_api_data, note="api-post", ok=frozenset({201})),
+    Case("behaviour:moves", PASTORAL_TEAM | OTHER_DSL),
+    Case("behaviour:offsite_new", PASTORAL_TEAM, kwargs=lambda p: {"pupil_id": p.pupil.pk}),
+    Case("behaviour:managed_move_new", PASTORAL_TEAM, kwargs=lambda p: {"pupil_id": p.pupil.pk}),
+    Case("behaviour:move", PASTORAL_TEAM, kwargs=lambda p: {"move_id": move(p).pk}),
+    Case("behaviour:move", PASTORAL_TEAM, kwargs=lambda p: {"move_id": move(p, "managed").pk}, note="managed"),
+    Case(
+        "behaviour:move_review",
+        PASTORAL_TEAM,
+        kwargs=lambda p: {"move_id": move(p).pk},
+        method="POST",
+        data=lambda p: {"date": "2024-12-10", "requested_by": "parent", "notes": "Settling well"},
+    ),
+    Case(
+        "behaviour:move_outcome",
+        PASTORAL_TEAM,
+        kwargs=lambda p: {"move_id": move(p, "managed").pk},
+        method="POST",
+        data=lambda p: {"date": "2024-12-10", "outcome": "returned", "note": "Did not settle"},
+    ),
 ]
