@@ -21,7 +21,7 @@ from apps.chronology.services import add_entry
 from apps.core.calendar import academic_year_bounds, academic_year_start
 from apps.demo.context import DemoContext
 
-from . import statutory
+from . import services, statutory
 from .models import (
     BehaviourSettings,
     BehaviourType,
@@ -36,6 +36,7 @@ from .models import (
     Polarity,
     PSPAction,
     PSPReview,
+    PupilMove,
     ReportCard,
     ReportCardEntry,
 )
@@ -236,10 +237,75 @@ def seed(ctx: DemoContext) -> None:
 
     exclusions = _suspensions(ctx, links, head)
     _psps(ctx, exclusions, pastoral)
+    moves = _moves(ctx, exclusions, ctx.staff.get(Role.PASTORAL_LEAD, [pastoral])[0])
     ctx.say(
         f"{len(incidents)} behaviour events, {len(detentions)} detentions, {len(bookings)} inclusion bookings, "
-        f"{len(exclusions)} suspensions and exclusions"
+        f"{len(exclusions)} suspensions and exclusions, {moves} off-site directions and managed moves"
     )
+
+
+def _moves(ctx: DemoContext, exclusions: list[Exclusion], lead: Any) -> int:
+    """§2.8, through the services: a finished off-site direction, one running now with a review, and
+    a managed move from which the pupil came back, for pupils with suspensions."""
+    cal = ctx.calendar
+    today = ctx.today
+    suspended = list(dict.fromkeys(e.pupil for e in exclusions if e.kind != Exclusion.Kind.PERMANENT))
+    if len(suspended) < 3:
+        return 0
+    done_pupil, current_pupil, moved_pupil = suspended[:3]
+    made = 0
+    plans = (
+        (done_pupil, cal.add_school_days(today, -150), 30, True),
+        (current_pupil, cal.add_school_days(today, -12), 30, False),
+    )
+    for pupil, start, days, finished in plans:
+        direction = services.direct_off_site(
+            lead,
+            pupil=pupil,
+            start_date=start,
+            end_date=cal.add_school_days(start, days),
+            receiving_school="Riverside Learning Centre",
+            address="Unit 4, Mill Lane, " + (ctx.school.name.split()[0] if ctx.school else "Town"),
+            report_to="Mrs J. Example, centre manager",
+            session_times="08:45 to 14:30",
+            reasons="Repeated serious disruption in lessons despite a PSP and inclusion unit placements.",
+            objectives="Re-engage with learning in small groups; agree a reintegration plan.",
+            parent_notice_date=cal.add_school_days(start, -3),
+            la_notice_date=cal.add_school_days(start, -3) if pupil.sen_status == "E" else None,
+            calendar=cal,
+        )
+        review_on = cal.add_school_days(start, 10)
+        if review_on <= today:
+            services.review_move(
+                lead, move=direction, date=review_on, notes="Attending well; two incidents in the first fortnight."
+            )
+        if finished:
+            services.end_move(
+                lead, move=direction, outcome=PupilMove.Status.COMPLETED, date=cal.add_school_days(start, days)
+            )
+        made += 1
+    agreed = cal.add_school_days(today, -60)
+    move = services.agree_managed_move(
+        lead,
+        pupil=moved_pupil,
+        start_date=cal.add_school_days(agreed, 5),
+        receiving_school="Northgate Academy",
+        admission_authority="Northgate Academy Trust",
+        reasons="A fresh start away from a long-running friendship-group conflict, agreed by the family.",
+        parents_agreed_on=agreed,
+        new_school_agreed_on=agreed,
+        admission_authority_agreed_on=agreed,
+        not_under_threat_of_exclusion=True,
+        la_involved_on=cal.add_school_days(agreed, -5) if moved_pupil.sen_status == "E" else None,
+    )
+    services.end_move(
+        lead,
+        move=move,
+        outcome=PupilMove.Status.RETURNED,
+        date=cal.add_school_days(agreed, 35),
+        note="The pupil asked to come back; reintegration meeting held.",
+    )
+    return made + 1
 
 
 def _suspensions(ctx: DemoContext, links: list[IncidentPupil], head: Any) -> list[Exclusion]:
