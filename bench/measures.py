@@ -364,7 +364,19 @@ def _value_for(param: str, app: str, built: BenchSchool, variant: int) -> Any:
 
         forms = list(Form.objects.filter(school=school).order_by("pk").values_list("pk", flat=True))
         return forms[variant % len(forms)] if forms else None
-    # A model of the app whose name matches the parameter (plan_id -> support's *Plan*).
+    if app == "support" and base == "plan":
+        # A review page opens only for an active plan the page's user may see: not a closed plan
+        # (it redirects) nor a DSL-only Early Help/CIN/CP plan.
+        from apps.support.models import SAFEGUARDING_KINDS, PlanStatus, SupportPlan
+
+        plans = list(
+            SupportPlan.objects.filter(school=school, status=PlanStatus.ACTIVE)
+            .exclude(kind__in=SAFEGUARDING_KINDS)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:50]
+        )
+        return plans[variant % len(plans)] if plans else None
+    # A model of the app whose name matches the parameter (form_id -> the app's *Form*).
     for model in django_apps.get_app_config(app).get_models():
         label = model.__name__.lower()
         if base in {label, "pk", "id"} or (base and base in label):
