@@ -20,6 +20,7 @@ from apps.accounts.selectors import roles_in
 from apps.audit import services as audit
 from apps.audit.models import Verb
 from apps.core.calendar import SchoolCalendar
+from apps.core.disclosure import too_small
 from apps.core.models import School
 from apps.people.models import Form, Pupil, PupilCarer
 
@@ -502,6 +503,12 @@ class GroupMeasure:
     @property
     def pa_rate(self) -> Fraction:
         return Fraction(self.persistent, self.pupils) if self.pupils else Fraction(0)
+
+    @property
+    def suppressed(self) -> bool:
+        """A group of 1 or 2 pupils would show those pupils' own figures: withheld (no names
+        appear on this page, and governors see it)."""
+        return too_small(self.pupils)
 
 
 def _group_label(pupil: Pupil, by: str) -> str:

@@ -307,7 +307,9 @@ def measures(request: HearthRequest) -> HttpResponse:
             f"attendance-by-{by}-{start:%Y%m%d}-{end:%Y%m%d}.csv",
             ["group", "pupils", "possible_sessions", "attendance_pct", "persistent_absentees", "severe_absentees"],
             [
-                [
+                [g.label, "fewer than 3", "", "", "", ""]
+                if g.suppressed
+                else [
                     g.label,
                     g.pupils,
                     g.summary.possible_sessions,

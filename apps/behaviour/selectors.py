@@ -14,6 +14,7 @@ from django.http import Http404
 from apps.accounts.models import User
 from apps.audit import services as audit
 from apps.audit.models import Verb
+from apps.core.disclosure import too_small
 from apps.core.models import School
 from apps.people.models import Pupil
 from apps.people.selectors import visible_pupils
@@ -446,8 +447,6 @@ def census_rows(school: School, *, start: dt.date, end: dt.date, calendar: Any) 
 
 # Disproportionality -----------------------------------------------------------------------------
 
-#: Counts below this are shown as "fewer than 3" so no pupil can be identified.
-SUPPRESS_BELOW = 3
 ETHNIC_GROUPS = {
     "W": "White",
     "M": "Mixed",
@@ -469,7 +468,7 @@ class GroupRow:
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.suspended_pupils < SUPPRESS_BELOW or 0 < self.permanent < SUPPRESS_BELOW
+        return too_small(self.suspended_pupils) or too_small(self.permanent)
 
     @property
     def rate(self) -> str:

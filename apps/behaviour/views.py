@@ -20,6 +20,7 @@ from apps.accounts.types import HearthRequest
 from apps.audit import services as audit
 from apps.audit.models import Verb
 from apps.core.calendar import SchoolCalendar, academic_year_bounds
+from apps.core.disclosure import SUPPRESS_BELOW
 from apps.people import selectors as people
 from apps.people.models import TeachingGroup
 
@@ -867,9 +868,7 @@ def groups(request: HearthRequest) -> HttpResponse:
     start, end = academic_year_bounds(_day(request))
     rows = selectors.suspensions_by_group(request.school, start=start, end=end)
     audit.record(request.user, Verb.VIEW, ("behaviour.groups", f"{start}"), school=request.school)
-    return render(
-        request, "behaviour/groups.html", {"rows": rows, "start": start, "end": end, "below": selectors.SUPPRESS_BELOW}
-    )
+    return render(request, "behaviour/groups.html", {"rows": rows, "start": start, "end": end, "below": SUPPRESS_BELOW})
 
 
 # Report cards -----------------------------------------------------------------------------------

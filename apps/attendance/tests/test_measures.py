@@ -84,11 +84,23 @@ def test_pa_page_and_csv(personas, client_for):
     assert csv.splitlines()[1].endswith(",30.00")
 
 
-def test_governor_sees_groups_without_names(personas, client_for):
-    week_of_marks(personas.pupil, 3)
-    body = client_for(personas.governor).get(reverse("attendance:measures"), {"from": "2025-01-13"}).content.decode()
-    assert "Year 9" in body
+def test_governor_sees_groups_without_names_and_small_groups_withheld(personas, client_for):
+    from apps.people.tests.factories import PupilFactory
+
+    week_of_marks(personas.pupil, 3)  # Year 9: one pupil, whose own figures a group of one would show
+    for _ in range(3):  # Year 10: three pupils with the other pupil
+        week_of_marks(PupilFactory(school=personas.school, year_group=personas.other_pupil.year_group), 0)
+    week_of_marks(personas.other_pupil, 0)
+    client = client_for(personas.governor)
+    body = client.get(reverse("attendance:measures"), {"from": "2025-01-13", "to": "2025-01-24"}).content.decode()
     assert "Testpupil" not in body
+    assert '<th scope="row">Year 9</th><td colspan="7">Fewer than 3 pupils' in body
+    csv = client.get(
+        reverse("attendance:measures"), {"from": "2025-01-13", "to": "2025-01-24", "format": "csv"}
+    ).content.decode()
+    rows = {line.split(",")[0]: line for line in csv.splitlines()[1:]}
+    assert rows["Year 9"] == "Year 9,fewer than 3,,,,"
+    assert rows["Year 10"].startswith("Year 10,4,")
 
 
 def test_home_panels_for_the_officer_and_the_tutor(personas, rf):
