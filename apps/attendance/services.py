@@ -20,11 +20,10 @@ from django.utils import timezone
 
 from apps.audit import services as audit
 from apps.audit.models import Verb
-from apps.core.calendar import SchoolCalendar
+from apps.core.calendar import SchoolCalendar, calendar_for
 from apps.core.models import School
 
 from . import statutory
-from .calendars import calendar_for
 from .models import AttendanceSettings, Mark, MarkHistory, RegisterTaken, Source
 from .rules import may_manage, may_record_marks, may_take_register
 

@@ -19,10 +19,10 @@ from apps.accounts.models import AGGREGATE_ONLY_ROLES, Role
 from apps.accounts.types import HearthRequest
 from apps.audit import services as audit
 from apps.audit.models import Verb
+from apps.core.calendar import calendar_for
 from apps.people import selectors as people_selectors
 
 from . import selectors, services, statutory
-from .calendars import calendar_for
 from .forms import (
     CODE_CHOICES,
     AmendMarkForm,

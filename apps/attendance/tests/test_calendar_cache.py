@@ -1,4 +1,4 @@
-"""The per-process calendar cache (`apps.attendance.calendars`): edits are seen by the next save."""
+"""The per-process calendar cache (`apps.core.calendar.calendar_for`): edits are seen by the next save."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.attendance import calendars, services
+from apps.attendance import services
 from apps.attendance.services import RegisterEntry
+from apps.core import calendar as calendars
 from apps.core.models import Closure, Term
 
 pytestmark = pytest.mark.django_db
