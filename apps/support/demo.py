@@ -373,13 +373,16 @@ def _figures(
     code sets), behaviour from the behaviour module for the named keyworker's reviews only (the
     rest keep the seed fast)."""
     from apps.attendance.statutory import summarise_codes
+    from apps.behaviour import selectors as behaviour_selectors
 
     from . import selectors
 
     summary = summarise_codes(code for day, code in marks.get(plan.pupil_id, []) if start <= day <= end)
     behaviour: dict[str, Any] = {}
     if with_behaviour:
-        totals = selectors.behaviour_totals(ctx.school, [plan.pupil_id], start, end)
+        totals = behaviour_selectors.behaviour_totals(
+            school=ctx.school, pupil_ids=[plan.pupil_id], start=start, end=end
+        )
         behaviour = selectors.behaviour_figures(totals.get(plan.pupil_id))
     return summary.possible_sessions, summary.present, summary.unauthorised_absence, behaviour
 

@@ -192,11 +192,6 @@ class Figures:
         return statutory.percentage(self.attendance.present, self.attendance.possible_sessions)
 
 
-def behaviour_totals(school: School, pupil_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, Any]:
-    """Behaviour totals for the pupils over [start, end], from the behaviour module."""
-    return dict(behaviour_selectors.behaviour_totals(school=school, pupil_ids=list(pupil_ids), start=start, end=end))
-
-
 BEHAVIOUR_FIELDS = (
     "positive_points",
     "negative_points",
@@ -219,7 +214,7 @@ def behaviour_figures(value: Any) -> dict[str, Any]:
 def period_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> Figures:
     """Attendance and behaviour for one pupil over a review period."""
     summary = attendance_summaries(school, [pupil.pk], start, end)[pupil.pk]
-    totals = behaviour_totals(school, [pupil.pk], start, end)
+    totals = behaviour_selectors.behaviour_totals(school=school, pupil_ids=[pupil.pk], start=start, end=end)
     return Figures(start, end, summary, behaviour_figures(totals.get(pupil.pk)))
 
 
@@ -511,8 +506,8 @@ def intervention_impact(intervention: Intervention, today: dt.date) -> Intervent
         ids = [m.pupil_id for m in group]
         att_before = attendance_summaries(school, ids, b_start, b_end)
         att_during = attendance_summaries(school, ids, d_start, d_end)
-        beh_before = behaviour_totals(school, ids, b_start, b_end)
-        beh_during = behaviour_totals(school, ids, d_start, d_end)
+        beh_before = behaviour_selectors.behaviour_totals(school=school, pupil_ids=ids, start=b_start, end=b_end)
+        beh_during = behaviour_selectors.behaviour_totals(school=school, pupil_ids=ids, start=d_start, end=d_end)
         for m in group:
             figures[m.pk] = (
                 att_before[m.pupil_id],
