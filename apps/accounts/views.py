@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -26,6 +28,14 @@ from .types import HearthRequest
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The time-out script (hearth.js) sends `expired=1` when it ends an idle session, so the
+        # page says why the user is here rather than leaving them to wonder (WCAG 2.2.6 Timeouts).
+        context["expired"] = self.request.GET.get("expired") == "1"
+        context["session_minutes"] = settings.SESSION_COOKIE_AGE // 60
+        return context
 
 
 class LogoutView(auth_views.LogoutView):

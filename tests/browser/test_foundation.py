@@ -269,8 +269,10 @@ def test_the_session_time_out_is_announced_before_it_happens_and_can_be_extended
     expect(warning).to_be_visible()
     # The server ends the session at the same moment; the page goes to the sign-in page at once,
     # so nothing stays on an unattended screen.
-    with page.expect_request(lambda r: "/accounts/login/?next=%2F" in r.url):
+    page.context.clear_cookies()  # the server's session has ended too (the page clock is fake)
+    with page.expect_request(lambda r: "/accounts/login/?next=%2F" in r.url and "expired=1" in r.url):
         page.clock.fast_forward("02:00")
+    expect(page.get_by_text("You were signed out after 30 minutes without activity")).to_be_visible()
 
 
 @pytest.mark.parametrize("persona", ["dsl", "governor"])

@@ -68,6 +68,13 @@ def test_a_correct_password_signs_in(personas):
     assert client.session["_auth_user_id"] == str(personas.teacher.pk)
 
 
+def test_the_sign_in_page_says_why_after_an_idle_time_out(db):
+    page = Client().get("/accounts/login/?next=%2F&expired=1").content.decode()
+    assert "You were signed out after 30 minutes without activity" in page
+    plain = Client().get("/accounts/login/?next=%2F").content.decode()
+    assert "You were signed out" not in plain
+
+
 # Second factor ---------------------------------------------------------------------------------
 
 

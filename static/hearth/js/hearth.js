@@ -98,7 +98,7 @@
       var left = latest() + total - Date.now();
       if (left <= 0) {
         var next = window.location.pathname + window.location.search;
-        window.location.href = dialog.getAttribute("data-login-url") + "?next=" + encodeURIComponent(next);
+        window.location.href = dialog.getAttribute("data-login-url") + "?next=" + encodeURIComponent(next) + "&expired=1";
         return;
       }
       if (left > warn) { hide(); return; }
