@@ -59,3 +59,17 @@ def closure_statuses(school: School, day: dt.date) -> list[ClosureStatus]:
         recorded = sum(held[(d, s, code)] for d, s in sessions)
         found.append(ClosureStatus(closure, code, len(sessions), expected, recorded))
     return found
+
+
+def get_closure(school: School, viewer: object, closure_id: int) -> Closure:
+    """One of the school's calendar closures, or 404 (the refusal audited)."""
+    from django.http import Http404
+
+    from apps.audit import services as audit
+    from apps.audit.models import Verb
+
+    closure = Closure.objects.filter(school=school, pk=closure_id).first()
+    if closure is None:
+        audit.record(viewer, Verb.DENIED, ("core.closure", closure_id), school=school, reason="attendance.closure")
+        raise Http404("No such closure.")
+    return closure

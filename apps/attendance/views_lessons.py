@@ -209,8 +209,9 @@ def closures(request: HearthRequest) -> HttpResponse:
 @require_POST
 def closure_apply(request: HearthRequest, closure_id: int) -> HttpResponse:
     """Record a calendar closure's code for every pupil on roll (idempotent)."""
+    closure = selectors_closures.get_closure(request.school, request.user, closure_id)
     try:
-        result = services_closures.apply_calendar_closure(request.user, school=request.school, closure_id=closure_id)
+        result = services_closures.apply_calendar_closure(request.user, school=request.school, closure_id=closure.pk)
     except ValidationError as exc:
         for message in _messages_of(exc):
             messages.error(request, message)
