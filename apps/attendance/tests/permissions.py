@@ -48,7 +48,7 @@ def _periods_post(p):
 def _closure(p):
     from apps.core.models import Closure
 
-    return {"closure_id": Closure.objects.filter(school=p.school).order_by("start_date").first().pk}
+    return {"closure_id": Closure.objects.filter(school=p.school).order_by("start_date")[0].pk}
 
 
 def _form(p):

@@ -83,7 +83,7 @@ def test_checks(personas, inset):
         services_closures.apply_calendar_closure(
             personas.attendance_officer, school=personas.school, closure_id=weekend.pk
         )
-    other = Closure.objects.filter(school=personas.other_school).first()
+    other = Closure.objects.filter(school=personas.other_school)[0]
     with pytest.raises(ValidationError, match="not in this school's calendar"):
         services_closures.apply_calendar_closure(
             personas.attendance_officer, school=personas.school, closure_id=other.pk
