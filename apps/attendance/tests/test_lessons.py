@@ -311,3 +311,17 @@ def test_dsl_is_alerted_for_a_pupil_with_a_social_worker(
     with django_capture_on_commit_callbacks(execute=True):
         _absent_from(personas, lessons_on, "P2")
     assert AbsenceAlert.objects.filter(pupil=personas.pupil, date=MONDAY).exists()
+
+
+def test_office_amends_a_lesson_mark_with_a_reason(personas, lessons_on):
+    _absent_from(personas, lessons_on, "P2")
+    mark = LessonMark.objects.get()
+    with pytest.raises(ValidationError, match="Give the reason"):
+        services_lessons.amend_lesson_mark(personas.attendance_officer, mark=mark, status="/", reason=" ")
+    with pytest.raises(PermissionDenied):
+        services_lessons.amend_lesson_mark(personas.teacher, mark=mark, status="/", reason="Was at the nurse")
+    services_lessons.amend_lesson_mark(personas.attendance_officer, mark=mark, status="/", reason="Was at the nurse")
+    mark.refresh_from_db()
+    assert mark.status == "present"
+    history = LessonMarkHistory.objects.get()
+    assert (history.old_status, history.new_status, history.reason) == ("absent", "present", "Was at the nurse")
