@@ -36,10 +36,13 @@ def periods_text(periods: Iterable[LessonPeriod]) -> str:
     return "\n".join(f"{p.name} {p.starts:%H:%M}-{p.ends:%H:%M} {p.session}" for p in periods)
 
 
-def lesson_groups(school: School, viewer: Any) -> QuerySet[TeachingGroup]:
+def lesson_groups(school: School, viewer: Any, *, year: int | None = None) -> QuerySet[TeachingGroup]:
     """The teaching groups whose lesson register `viewer` may take: those they teach, or every
-    group for a whole-school role (cover, the attendance office)."""
+    group for a whole-school role (cover, the attendance office); `year`: groups with pupils in that
+    year group only."""
     qs = TeachingGroup.objects.filter(school=school).order_by("name")
+    if year is not None:
+        qs = qs.filter(pk__in=TeachingGroup.objects.filter(school=school, pupils__year_group__number=year).values("pk"))
     if roles_in(viewer, school) & WHOLE_SCHOOL_ROLES:
         return qs
     return qs.filter(teachers=viewer)

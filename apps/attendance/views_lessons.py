@@ -81,7 +81,12 @@ def lessons(request: HearthRequest) -> HttpResponse:
     day = parse_day(request.GET.get("date"))
     enabled = selectors_lessons.lesson_registers_on(request.school)
     periods = selectors_lessons.lesson_periods(request.school)
-    groups = list(selectors_lessons.lesson_groups(request.school, request.user)) if enabled else []
+    year = request.GET.get("year", "")
+    groups = (
+        list(selectors_lessons.lesson_groups(request.school, request.user, year=int(year) if year.isdigit() else None))
+        if enabled
+        else []
+    )
     taken = selectors_lessons.lesson_registers_taken(request.school, day)
     now_period = selectors_lessons.current_period(periods, timezone.localtime().time())
     rows = [(g, [(p, (g.pk, p.pk) in taken) for p in periods]) for g in groups]
@@ -94,6 +99,8 @@ def lessons(request: HearthRequest) -> HttpResponse:
             "periods": periods,
             "rows": rows,
             "now_period": now_period,
+            "year": year,
+            "year_groups": people_selectors.year_groups(request.school),
             "is_school_day": calendar_for(request.school).is_school_day(day),
         },
     )

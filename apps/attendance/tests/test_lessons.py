@@ -325,3 +325,20 @@ def test_office_amends_a_lesson_mark_with_a_reason(personas, lessons_on):
     assert mark.status == "present"
     history = LessonMarkHistory.objects.get()
     assert (history.old_status, history.new_status, history.reason) == ("absent", "present", "Was at the nurse")
+
+
+def test_lessons_page_off_on_and_filtered_by_year(personas, client_for):
+    client = client_for(personas.attendance_officer)
+    url = reverse("attendance:lessons")
+    assert "not in use at this school" in client.get(url).content.decode()
+    services_lessons.update_settings(personas.attendance_officer, school=personas.school, lesson_registers=True)
+    services_lessons.set_lesson_periods(personas.attendance_officer, school=personas.school, text=PERIODS)
+    other = TeachingGroup.objects.create(school=personas.school, name="10X/En1", subject="English")
+    other.pupils.add(personas.other_pupil)
+    page = client.get(url, {"date": MONDAY.isoformat()}).content.decode()
+    assert "9X/Ma1" in page and "10X/En1" in page
+    page = client.get(url, {"date": MONDAY.isoformat(), "year": "9"}).content.decode()
+    assert "9X/Ma1" in page and "10X/En1" not in page
+    # A teacher sees only the groups they teach.
+    page = client_for(personas.teacher).get(url, {"date": MONDAY.isoformat()}).content.decode()
+    assert "9X/Ma1" in page and "10X/En1" not in page
