@@ -230,3 +230,48 @@ def lesson_registers_on(school: School) -> bool:
 def lesson_registers_taken(school: School, day: dt.date) -> set[tuple[int, int]]:
     """(group id, period id) of every lesson register taken on `day`."""
     return set(LessonRegisterTaken.objects.filter(school=school, date=day).values_list("group_id", "period_id"))
+
+
+@dataclass(frozen=True)
+class PupilTruancyDay:
+    day: dt.date
+    missed: list[MissedLesson]
+    follow_ups: list[TruancyFollowUp]
+
+    @property
+    def resolved(self) -> bool:
+        return any(f.resolves for f in self.follow_ups)
+
+
+def pupil_truancy_days(school: School, pupil: Pupil, start: dt.date, end: dt.date) -> list[PupilTruancyDay]:
+    """The days from `start` to `end` on which `pupil` missed a lesson after registration
+    (`statutory.post_registration_truancy`), newest first, with the follow-ups logged. Three
+    queries whatever the range."""
+    lessons: dict[dt.date, list[tuple[statutory.LessonSlot, str]]] = {}
+    for mark in LessonMark.objects.filter(
+        school=school, pupil=pupil, date__gte=start, date__lte=end, status=LessonStatus.ABSENT
+    ).select_related("period", "group"):
+        p = mark.period
+        lessons.setdefault(mark.date, []).append(
+            (statutory.LessonSlot(p.name, p.session, p.starts, p.ends), mark.group.name)
+        )
+    if not lessons:
+        return []
+    registration: dict[dt.date, dict[str, tuple[str, int | None]]] = {}
+    for m in Mark.objects.filter(school=school, pupil=pupil, date__in=list(lessons)):
+        registration.setdefault(m.date, {})[m.session] = (m.code, m.minutes_late)
+    follow_ups: dict[dt.date, list[TruancyFollowUp]] = {}
+    for f in TruancyFollowUp.objects.filter(school=school, pupil=pupil, date__in=list(lessons)):
+        follow_ups.setdefault(f.date, []).append(f)
+    policy = settings_for(school)
+    opens = {
+        k: (dt.time.fromisoformat(v) if isinstance(v, str) else v)
+        for k, v in {"AM": policy.am_register_opens, "PM": policy.pm_register_opens}.items()
+    }
+    days = []
+    for day, slots in lessons.items():
+        groups = dict(slots)
+        counted = statutory.post_registration_truancy(registration.get(day, {}), opens, [s for s, _ in slots])
+        if counted:
+            days.append(PupilTruancyDay(day, [MissedLesson(s, groups[s]) for s in counted], follow_ups.get(day, [])))
+    return sorted(days, key=lambda d: d.day, reverse=True)

@@ -342,3 +342,26 @@ def test_lessons_page_off_on_and_filtered_by_year(personas, client_for):
     # A teacher sees only the groups they teach.
     page = client_for(personas.teacher).get(url, {"date": MONDAY.isoformat()}).content.decode()
     assert "9X/Ma1" in page and "10X/En1" not in page
+
+
+def test_profile_shows_recent_lessons_missed_to_the_attendance_team(personas, lessons_on, client_for):
+    from django.utils import timezone
+
+    from apps.core.calendar import calendar_for
+
+    today = timezone.localdate()
+    day = calendar_for(personas.school).school_days(today - dt.timedelta(days=20), today)[-1]
+    make_marks(personas.pupil, {(day, "AM"): "/"})
+    services_lessons.take_lesson_register(
+        personas.teacher,
+        group=_group(personas),
+        period=lessons_on["P3"],
+        day=day,
+        entries=[LessonEntry(personas.pupil.pk, "A")],
+    )
+    days = selectors_lessons.pupil_truancy_days(personas.school, personas.pupil, day, day)
+    assert [(d.day, [m.slot.period for m in d.missed], d.resolved) for d in days] == [(day, ["P3"], False)]
+    url = reverse("people:profile", args=[personas.pupil.pk])
+    page = client_for(personas.attendance_officer).get(url).content.decode()
+    assert "Lessons missed after registration" in page and "Not followed up" in page
+    assert "Lessons missed after registration" not in client_for(personas.teacher).get(url).content.decode()
