@@ -331,7 +331,7 @@ def _lesson_registers(ctx: DemoContext, officer: Any) -> None:
                     in_school = code in statutory.IN_SCHOOL_CODES
                     status = LessonStatus.PRESENT if in_school else LessonStatus.ABSENT
                     # A few pupils registered in school miss a lesson later in the day.
-                    later = period.name in ("P3", "P4") or (day == today and period.name == "P2")
+                    later = period.name == ("P3", "P4")[d % 2] or (day == today and period.name == "P2")
                     limit = 1 if day == today else 4
                     if in_school and later and len(truants) < limit and rng.random() < 0.01:
                         status = LessonStatus.ABSENT
