@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -173,6 +174,9 @@ def seed(ctx: DemoContext) -> None:
         _part_time_case(ctx, part_timer, officer)
     if officer is not None:
         _leave_requests(ctx, [p for p in pupils if p.leaving_date is None][5:7], officer)
+    if officer is not None:  # attreg: lesson registers, truancy cases and # closures
+        _lesson_registers(ctx, officer)
+        _calendar_closures(ctx, officer)
 
 
 def _part_time_case(ctx: DemoContext, pupil: Any, officer: Any) -> None:
@@ -265,3 +269,113 @@ def _penalty_case(ctx: DemoContext, pupil: Any, officer: Any) -> None:
             notice=notice, new_status="issued", on=today, reason="Issued", by=officer, at=now
         )
     ctx.say(f"penalty-notice case: {pupil.full_name} ({flag.unauthorised_sessions} sessions)")
+
+
+# Lesson registers, post-registration truancy and calendar closures (issue 5; attreg) -------------
+
+DEMO_PERIODS = "P1 09:00-10:00 AM\nP2 10:00-11:00 AM\nP3 11:20-12:20 AM\nP4 13:40-14:40 PM\nP5 14:40-15:30 PM"
+#: Follow-ups logged on the past days' truancy cases, in order; the rest stay open.
+DEMO_OUTCOMES = ["found_in_school", "with_parent", "truanting"]
+
+
+def _lesson_registers(ctx: DemoContext, officer: Any) -> None:
+    """Lesson registers switched on with five periods; the last two school days and this morning
+    taken for every teaching group (each subject's sets meet in one period, rotating by day), every
+    pupil present in lessons when present at registration; a few pupils then miss a later lesson
+    (post-registration truancy), most of the past ones followed up, one case today left open.
+    Lesson marks are bulk-inserted; settings, periods and follow-ups go through the services."""
+    from apps.people.models import TeachingGroup
+
+    from . import services_lessons
+    from .models import LessonMark, LessonRegisterTaken, LessonStatus
+
+    school, calendar, today, rng = ctx.school, ctx.calendar, ctx.today, ctx.rng
+    services_lessons.update_settings(officer, school=school, lesson_registers=True)
+    periods = services_lessons.set_lesson_periods(officer, school=school, text=DEMO_PERIODS)
+    past = calendar.school_days(today - dt.timedelta(days=10), today - dt.timedelta(days=1))[-2:]
+    days = [*past, today] if calendar.is_school_day(today) else past
+    if not days:
+        return
+    groups = list(TeachingGroup.objects.filter(school=school).prefetch_related("pupils", "teachers"))
+    by_subject: dict[str, list[Any]] = {}
+    for group in groups:
+        by_subject.setdefault(group.name.split("/")[-1][:2], []).append(group)
+    subjects = sorted(by_subject)
+    if not subjects:
+        return
+    registration = {
+        (pid, day, session): code
+        for pid, day, session, code in Mark.objects.filter(school=school, date__in=days).values_list(
+            "pupil_id", "date", "session", "code"
+        )
+    }
+    now = timezone.now()
+    marks: list[LessonMark] = []
+    receipts: list[LessonRegisterTaken] = []
+    cases: list[tuple[dt.date, Any]] = []
+    for d, day in enumerate(days):
+        wanted = [p for p in periods if day < today or p.session == "AM"]  # today: the morning so far
+        truants: set[int] = set()
+        for k, period in enumerate(wanted):
+            for group in by_subject[subjects[(d + k) % len(subjects)]]:
+                teacher = next(iter(group.teachers.all()), None)
+                receipts.append(
+                    LessonRegisterTaken(
+                        school=school, group=group, period=period, date=day, taken_by=teacher, taken_at=now
+                    )
+                )
+                for pupil in group.pupils.all():
+                    if not pupil.is_on_roll(day):
+                        continue
+                    code = registration.get((pupil.pk, day, period.session))
+                    in_school = code in statutory.IN_SCHOOL_CODES
+                    status = LessonStatus.PRESENT if in_school else LessonStatus.ABSENT
+                    # A few pupils registered in school miss a lesson later in the day.
+                    later = period.name == ("P3", "P4")[d % 2] or (day == today and period.name == "P2")
+                    limit = 1 if day == today else 4
+                    if in_school and later and len(truants) < limit and rng.random() < 0.01:
+                        status = LessonStatus.ABSENT
+                        truants.add(pupil.pk)
+                        cases.append((day, pupil))
+                    marks.append(
+                        LessonMark(
+                            school=school,
+                            pupil=pupil,
+                            group=group,
+                            period=period,
+                            date=day,
+                            status=status,
+                            recorded_by=teacher,
+                            recorded_at=now,
+                        )
+                    )
+    LessonMark.objects.bulk_create(marks, batch_size=2000)
+    LessonRegisterTaken.objects.bulk_create(receipts, batch_size=2000)
+    followed = 0
+    for i, (day, pupil) in enumerate(sorted(cases, key=lambda c: (c[0], c[1].pk))):
+        if day == today or i % 4 == 3:
+            continue  # left open: today's case, and one in four of the earlier ones
+        services_lessons.record_truancy_follow_up(
+            officer, pupil=pupil, day=day, outcome=DEMO_OUTCOMES[followed % len(DEMO_OUTCOMES)], note="Demo follow-up"
+        )
+        followed += 1
+    ctx.say(f"{len(marks)} lesson marks on {len(days)} days, {len(cases)} truancy cases ({followed} followed up)")
+
+
+def _calendar_closures(ctx: DemoContext, officer: Any) -> None:
+    """`#` (or `Y4`) on the register for every calendar closure up to today; later ones are left for
+    the Closures page's button."""
+    from apps.core.models import Closure
+
+    from .services_closures import apply_calendar_closure
+
+    written = 0
+    for closure in Closure.objects.filter(
+        school=ctx.school, start_date__gte=ctx.history_start, end_date__lte=ctx.today
+    ):
+        try:
+            result = apply_calendar_closure(officer, school=ctx.school, closure_id=closure.pk)
+        except ValidationError:
+            continue  # a closure on no weekday in term: nothing to record
+        written += result.created + result.amended
+    ctx.say(f"{written} closure marks (#) from the calendar")

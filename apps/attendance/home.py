@@ -57,4 +57,46 @@ def panels(request: Any) -> list[Panel]:
                     order=10,
                 )
             )
+    found.extend(_lesson_panels(request, school, roles, now))
+    return found
+
+
+# Lesson registers and post-registration truancy (issue 5; attreg) ---------------------------------
+
+
+def _lesson_panels(request: Any, school: Any, roles: frozenset[str], now: Any) -> list[Panel]:
+    """A teacher's lesson registers today; the attendance team's open truancy cases today."""
+    from . import selectors_lessons
+
+    if not selectors_lessons.lesson_registers_on(school):
+        return []
+    today = now.date()
+    found: list[Panel] = []
+    groups = selectors_lessons.lessons_taken_today(school, request.user, today)
+    if groups:
+        periods = selectors_lessons.lesson_periods(school)
+        found.append(
+            Panel(
+                "Lesson registers to take today",
+                "attendance/lessons/_home_teacher.html",
+                {
+                    "groups": groups,
+                    "day": today,
+                    "periods": periods,
+                    "now_period": selectors_lessons.current_period(periods, now.time()),
+                },
+                order=11,
+            )
+        )
+    if roles & ATTENDANCE_TEAM:
+        rows = selectors_lessons.truancy_list(school, today, viewer=request.user)
+        open_rows = [r for r in rows if not r.resolved]
+        found.append(
+            Panel(
+                "Post-registration truancy today",
+                "attendance/lessons/_home_truancy.html",
+                {"open": open_rows, "day": today},
+                order=21,
+            )
+        )
     return found

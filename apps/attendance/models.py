@@ -449,3 +449,135 @@ class PartTimeReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review {self.held_on:%d/%m/%Y}"
+
+
+# Lesson registers and post-registration truancy (issue 5; attreg) ----------------------------------
+
+
+class LessonPeriod(models.Model):
+    """One of the school's lesson periods (e.g. P1 09:00–10:00), in the morning or afternoon
+    session. A period that has lesson marks is switched off, never deleted."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=20)
+    starts = models.TimeField()
+    ends = models.TimeField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["starts", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="uniq_lesson_period_name"),
+            models.CheckConstraint(condition=models.Q(ends__gt=models.F("starts")), name="lesson_period_ends_after"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class LessonStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    ABSENT = "absent", "Absent"
+    LATE = "late", "Late"
+
+
+class LessonMark(models.Model):
+    """Whether a pupil was in one lesson (a teaching group in a period on a date). Lesson marks
+    are not statutory register marks: they feed the post-registration truancy check."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", db_index=False)
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="lesson_marks", db_index=False)
+    group = models.ForeignKey("people.TeachingGroup", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(LessonPeriod, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    status = models.CharField(max_length=8, choices=LessonStatus.choices)
+    minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pupil", "date", "period"], name="uniq_lesson_mark")]
+        indexes = [models.Index(fields=["school", "date", "status"], name="att_lesson_school_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.period_id} {self.status}"
+
+
+class LessonMarkHistory(models.Model):
+    """One amendment to a lesson mark: old and new entry, reason, who and when (append-only)."""
+
+    lesson_mark = models.ForeignKey(LessonMark, on_delete=models.PROTECT, related_name="history")
+    old_status = models.CharField(max_length=8, choices=LessonStatus.choices)
+    old_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    old_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    old_recorded_at = models.DateTimeField()
+    new_status = models.CharField(max_length=8, choices=LessonStatus.choices)
+    new_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=300)
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["lesson_mark", "amended_at", "id"]
+        verbose_name_plural = "lesson mark history"
+
+    def __str__(self) -> str:
+        return f"{self.old_status} → {self.new_status} ({self.amended_at:%d/%m/%Y})"
+
+
+class LessonRegisterTaken(models.Model):
+    """The receipt that a teaching group's register was taken for a period on a date."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey("people.TeachingGroup", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(LessonPeriod, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "date", "period"], name="uniq_lesson_register_taken")]
+        indexes = [models.Index(fields=["school", "date"], name="att_lesson_reg_school_day")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.date:%d/%m/%Y} {self.period_id}"
+
+
+class TruancyFollowUp(models.Model):
+    """What was found when a post-registration truancy case was followed up (append-only). Any
+    outcome but "not found yet" resolves the case for that day."""
+
+    class Outcome(models.TextChoices):
+        FOUND_IN_SCHOOL = "found_in_school", "Found in school"
+        WITH_PARENT = "with_parent", "With a parent or carer (left with permission)"
+        TRUANTING = "truanting", "Truanting confirmed"
+        NOT_FOUND = "not_found", "Not found yet (still looking)"
+        OTHER = "other", "Other (see the note)"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="truancy_follow_ups")
+    date = models.DateField(help_text="The day of the missed lessons.")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["school", "date"], name="att_truancy_school_day")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} {self.date:%d/%m/%Y}: {self.get_outcome_display()}"
+
+    @property
+    def resolves(self) -> bool:
+        return self.outcome != self.Outcome.NOT_FOUND

@@ -2,6 +2,9 @@ from apps.accounts.navigation import NavItem
 
 from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, MEASURE_ROLES, REGISTER_ROLES
 
+# attreg
+from .services_lessons import SETTINGS_ROLES, STAFF_ROLES
+
 NAV = [
     NavItem("Registers", "attendance:registers", frozenset(REGISTER_ROLES), order=30),
     NavItem("First-day calls", "attendance:first_day", frozenset(ATTENDANCE_TEAM), order=31),
@@ -11,4 +14,9 @@ NAV = [
     NavItem("Leave requests", "attendance:leave", frozenset(ATTENDANCE_TEAM), order=36),
     NavItem("Part-time timetables", "attendance:part_time", frozenset(ATTENDANCE_TEAM), order=37),
     NavItem("Penalty notices", "attendance:penalties", frozenset(ATTENDANCE_TEAM), order=34),
+    # Settings, lesson registers, truancy and closures (issue 5; attreg).
+    NavItem("Lesson registers", "attendance:lessons", frozenset(STAFF_ROLES), order=38),
+    NavItem("Post-registration truancy", "attendance:truancy", frozenset(ATTENDANCE_TEAM), order=39),
+    NavItem("Closures", "attendance:closures", frozenset(ATTENDANCE_TEAM), order=40),
+    NavItem("Attendance settings", "attendance:settings", frozenset(SETTINGS_ROLES), order=41),
 ]

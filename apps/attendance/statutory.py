@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from itertools import pairwise
 
 #: The 2024 regulations came into force on 19 August 2024 (domain §1.2).
 REGULATIONS_2024_START = dt.date(2024, 8, 19)
@@ -448,3 +449,106 @@ def leave_problem(kind: str, requested_on: dt.date, start: dt.date, end: dt.date
     if kind in LEAVE_IN_ADVANCE and requested_on >= start:
         return "This leave must be asked for in advance of the first day."
     return None
+
+
+# Post-registration truancy (domain §1.1, §1.2; issue 5; attreg) -------------------------------
+
+#: Codes meaning the pupil was on the school site at registration (domain §1.2: `/`, `\`, `L`
+#: "Attending school", and `U`, who arrived after the register closed: absent in the statistics but
+#: physically in school, so a lesson they then miss is just as much a truancy concern).
+IN_SCHOOL_CODES = PRESENT_CODES | {"U"}
+
+
+@dataclass(frozen=True)
+class LessonSlot:
+    """A lesson period on one day: its name, session and times."""
+
+    period: str
+    session: str
+    starts: dt.time
+    ends: dt.time
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _explains(code: str | None) -> bool:
+    """Whether a session mark explains a pupil's absence from a lesson in that session: any code
+    for attending elsewhere (AEA: `K`, `V`, `P`, `W`, `B`), an authorised absence (`M` medical
+    appointment, `I` illness after being sent home, leave) or a session that is not possible (`D`,
+    `Y1`–`Y7`, `#`...) (domain §1.2, column "Stat"). Presence codes, `U`, `N`, `O` and `G`, or no
+    mark yet, explain nothing."""
+    if code is None or code not in CODES:
+        return False
+    return CODES[code].stat in (Stat.AEA, Stat.AUTH, Stat.NOT_POSSIBLE)
+
+
+def post_registration_truancy(
+    registration: dict[str, tuple[str, int | None]],
+    register_opens: dict[str, dt.time],
+    lessons_absent: Iterable[LessonSlot],
+) -> list[LessonSlot]:
+    """The lessons a pupil missed after being registered in school that day: post-registration
+    truancy, to be followed up the same day (issue 5).
+
+    `registration` is the day's statutory marks {session: (code, minutes late)}; `register_opens`
+    the time each session's register opens; `lessons_absent` the lessons the pupil was marked
+    absent from. A missed lesson counts when:
+
+    1. the pupil was on site at an earlier or the same session's registration: a code in
+       `IN_SCHOOL_CODES` (`/`, `\\`, `L`, `U`; domain §1.2). Approved educational activities (`K`,
+       `V`, `P`, `W`, `B`) are attendance *elsewhere* (domain §1.2, "Attending a place other than
+       the school"), so a pupil on a trip is expected to miss lessons: not truancy;
+    2. the lesson's own session mark does not explain it (see `_explains`: e.g. `M` for a medical
+       appointment or `I` after being sent home ill replace the afternoon mark);
+    3. for a pupil registered late (`L` or `U`) in the lesson's session, the lesson ended after
+       they arrived (register opening time + minutes late): a lesson that was over before they
+       arrived is covered by the late mark itself.
+
+    Returns the counted lessons in time order."""
+    order = {"AM": 0, "PM": 1}
+    first_in: int | None = None
+    for session, (code, _late) in registration.items():
+        if code in IN_SCHOOL_CODES and session in order:
+            rank = order[session]
+            first_in = rank if first_in is None else min(first_in, rank)
+    if first_in is None:
+        return []
+    found: list[LessonSlot] = []
+    for lesson in lessons_absent:
+        if lesson.session not in order or order[lesson.session] < first_in:
+            continue
+        code, late = registration.get(lesson.session, ("", None))
+        if _explains(code or None):
+            continue
+        if code in LATE_CODES and late is not None and lesson.session in register_opens:
+            arrived = _minutes(register_opens[lesson.session]) + late
+            if _minutes(lesson.ends) <= arrived:
+                continue
+        found.append(lesson)
+    return sorted(found, key=lambda s: (s.starts, s.period))
+
+
+def lesson_period_problems(periods: Iterable[tuple[str, dt.time, dt.time, str]]) -> list[str]:
+    """Why a school's list of lesson periods (name, starts, ends, session) cannot be saved: names
+    repeated, a period ending before it starts, periods overlapping, or a morning period after an
+    afternoon one. Empty when the list is sound."""
+    problems: list[str] = []
+    rows = list(periods)
+    seen: set[str] = set()
+    for name, starts, ends, session in rows:
+        if name.upper() in seen:
+            problems.append(f"{name} is listed twice: give each period its own name.")
+        seen.add(name.upper())
+        if ends <= starts:
+            problems.append(f"{name} ends at {ends:%H:%M}, before it starts at {starts:%H:%M}.")
+        if session not in ("AM", "PM"):
+            problems.append(f"{name}: the session must be AM or PM.")
+    ordered = sorted(rows, key=lambda r: r[1])
+    for (a, a_start, a_end, a_session), (b, b_start, _b_end, b_session) in pairwise(ordered):
+        if b_start < a_end:
+            problems.append(f"{a} ({a_start:%H:%M}–{a_end:%H:%M}) and {b} overlap.")
+        if a_session == "PM" and b_session == "AM":
+            problems.append(f"{b} is a morning period but comes after the afternoon period {a}.")
+    return problems

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_lessons
 
 app_name = "attendance"
 
@@ -30,4 +30,12 @@ urlpatterns = [
     path("letters/<int:letter_id>.pdf", views.letter_pdf, name="letter_pdf"),
     path("pupils/<int:pupil_id>/", views.pupil, name="pupil"),
     path("pupils/<int:pupil_id>/amend/", views.amend, name="amend"),
+    # Settings, lesson registers, post-registration truancy and calendar closures (issue 5; attreg).
+    path("settings/", views_lessons.settings_page, name="settings"),
+    path("lessons/", views_lessons.lessons, name="lessons"),
+    path("lessons/<int:group_id>/<int:period_id>/", views_lessons.lesson_register, name="lesson_register"),
+    path("truancy/", views_lessons.truancy, name="truancy"),
+    path("truancy/<int:pupil_id>/follow-up/", views_lessons.truancy_follow_up, name="truancy_follow_up"),
+    path("closures/calendar/", views_lessons.closures, name="closures"),
+    path("closures/calendar/<int:closure_id>/apply/", views_lessons.closure_apply, name="closure_apply"),
 ]

@@ -1,10 +1,54 @@
-from tests.permissions import PASTORAL_TEAM, SEES_PUPIL, SENIOR, SIGNED_IN, WHOLE_SCHOOL, Case
+from tests.permissions import PASTORAL_TEAM, SEES_PUPIL, SENIOR, SIGNED_IN, STAFF, WHOLE_SCHOOL, Case
 
 # A Monday in the persona school's calendar (2024-25).
 DAY = "2025-01-13"
 ATTENDANCE_TEAM = PASTORAL_TEAM | {"attendance_officer", "admin"}
 # Who may take form 9A's register: whole-school roles, its head of year and its tutor.
 TAKES_9A = WHOLE_SCHOOL | {"head_of_year", "form_tutor"}
+
+
+# attreg: settings, lesson registers, truancy, closures.
+SETTINGS = SENIOR | {"attendance_officer", "admin"}
+# Who may take 9X/Ma1's lesson register: its teacher and whole-school roles.
+TEACHES_MA1 = WHOLE_SCHOOL | {"teacher"}
+
+
+def _lesson(p):
+    from apps.attendance.models import LessonPeriod
+    from apps.people.models import TeachingGroup
+
+    period, _ = LessonPeriod.objects.get_or_create(
+        school=p.school, name="P2", defaults={"starts": "10:00", "ends": "11:00", "session": "AM"}
+    )
+    return {"group_id": TeachingGroup.objects.get(school=p.school, name="9X/Ma1").pk, "period_id": period.pk}
+
+
+def _lesson_post(p):
+    from apps.attendance.models import AttendanceSettings
+
+    AttendanceSettings.objects.update_or_create(school=p.school, defaults={"lesson_registers": True})
+    return {"date": DAY, f"status-{p.pupil.pk}": "A", f"seen-{p.pupil.pk}": ""}
+
+
+def _settings_post(p):
+    return {
+        "which": "settings",
+        "am_register_opens": "08:40",
+        "pm_register_opens": "13:30",
+        "register_open_minutes": "20",
+        "n_code_limit_school_days": "5",
+        "lesson_registers": "on",
+    }
+
+
+def _periods_post(p):
+    return {"which": "periods", "periods": "P1 09:00-10:00 AM\nP2 10:00-11:00 AM\nP4 13:40-14:40 PM"}
+
+
+def _closure(p):
+    from apps.core.models import Closure
+
+    return {"closure_id": Closure.objects.filter(school=p.school).order_by("start_date")[0].pk}
 
 
 def _form(p):
@@ -221,4 +265,32 @@ CASES = [
         method="POST",
         data=lambda p: {"held_on": "2025-01-27", "outcome": "Going well", "next_review": "2025-02-10"},
     ),
+    # Settings, lesson registers, post-registration truancy and calendar closures (issue 5; attreg).
+    Case("attendance:settings", SETTINGS),
+    Case("attendance:settings", SETTINGS, method="POST", data=_settings_post, note="save"),
+    Case("attendance:settings", SETTINGS, method="POST", data=_periods_post, note="periods"),
+    Case("attendance:lessons", STAFF | {"other_school_dsl"}, query=f"date={DAY}"),
+    Case("attendance:lesson_register", TEACHES_MA1, kwargs=_lesson, query=f"date={DAY}"),
+    Case("attendance:lesson_register", TEACHES_MA1, kwargs=_lesson, method="POST", data=_lesson_post, note="save"),
+    Case(
+        "attendance:lesson_register",
+        TEACHES_MA1,
+        kwargs=_lesson,
+        method="POST",
+        data=_lesson_post,
+        htmx=True,
+        note="htmx",
+    ),
+    Case("attendance:truancy", ATTENDANCE_TEAM | {"other_school_dsl"}, query=f"date={DAY}"),
+    Case("attendance:truancy_follow_up", ATTENDANCE_TEAM, kwargs=_pupil, query=f"date={DAY}"),
+    Case(
+        "attendance:truancy_follow_up",
+        ATTENDANCE_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"date": DAY, "outcome": "found_in_school", "note": "In the library"},
+        note="save",
+    ),
+    Case("attendance:closures", ATTENDANCE_TEAM | {"other_school_dsl"}, query=f"date={DAY}"),
+    Case("attendance:closure_apply", ATTENDANCE_TEAM, kwargs=_closure, method="POST", data=lambda p: {"date": DAY}),
 ]
