@@ -11,4 +11,9 @@ NAV = [
     NavItem("Leave requests", "attendance:leave", frozenset(ATTENDANCE_TEAM), order=36),
     NavItem("Part-time timetables", "attendance:part_time", frozenset(ATTENDANCE_TEAM), order=37),
     NavItem("Penalty notices", "attendance:penalties", frozenset(ATTENDANCE_TEAM), order=34),
+    # Reports (issue 5)
+    NavItem("PA rate by group", "attendance:rates", frozenset(AGGREGATE_ROLES), order=38),
+    NavItem("Attendance heat map", "attendance:heatmap", frozenset(AGGREGATE_ROLES), order=39),
+    NavItem("Punctuality", "attendance:punctuality", frozenset(AGGREGATE_ROLES), order=40),
+    NavItem("Letter templates", "attendance:letter_templates", frozenset(ATTENDANCE_TEAM), order=41),
 ]

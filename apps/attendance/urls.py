@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reports
 
 app_name = "attendance"
 
@@ -30,4 +30,12 @@ urlpatterns = [
     path("letters/<int:letter_id>.pdf", views.letter_pdf, name="letter_pdf"),
     path("pupils/<int:pupil_id>/", views.pupil, name="pupil"),
     path("pupils/<int:pupil_id>/amend/", views.amend, name="amend"),
+    # Reports: charts, punctuality, CSV of every table, letter templates (issue 5) -----------------
+    path("reports/persistent-absence-rates/", views_reports.rates, name="rates"),
+    path("reports/heat-map/", views_reports.heatmap, name="heatmap"),
+    path("reports/punctuality/", views_reports.punctuality, name="punctuality"),
+    path("reports/export/<slug:table>.csv", views_reports.export, name="export"),
+    path("pupils/<int:pupil_id>/weekly/", views_reports.pupil_weekly, name="pupil_weekly"),
+    path("letter-templates/", views_reports.letter_templates, name="letter_templates"),
+    path("letter-templates/<slug:stage>/", views_reports.letter_template_edit, name="letter_template_edit"),
 ]
