@@ -300,6 +300,38 @@ def weekly_table(pupil: Any, points: list[reports.WeekPoint], start: dt.date, en
     return table
 
 
+def summary_table(pupil: Any, summaries: dict[str, statutory.AttendanceSummary]) -> Table:
+    """The periods table of the pupil's attendance page (year to date, range, half-term, trend)."""
+    table = Table(
+        f"attendance-summary-{pupil.upn or pupil.pk}",
+        f"{pupil.full_name}: attendance over sessions while on roll",
+        [
+            "Period",
+            "Possible sessions",
+            "Attended",
+            "Attendance %",
+            "Authorised absence",
+            "Unauthorised absence",
+            "Persistent absence",
+            "Severe absence",
+        ],
+    )
+    for label, s in summaries.items():
+        table.rows.append(
+            [
+                label,
+                s.possible_sessions,
+                s.present,
+                _pct(s.attendance_pct) if s.possible_sessions else "",
+                s.authorised_absence,
+                s.unauthorised_absence,
+                s.persistent_absentee,
+                s.severe_absentee,
+            ]
+        )
+    return table
+
+
 def weekly_context(school: Any, pupil: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
     """The weekly chart and its table, for the pupil's attendance page and the chart page."""
     from django.urls import reverse
@@ -326,6 +358,9 @@ def pupil_weekly(request: HearthRequest, pupil_id: int) -> HttpResponse:
     today = timezone.localdate()
     start = parse_day(request.GET.get("from"), selectors.year_start(today))
     end = parse_day(request.GET.get("to"), today)
+    if wants_csv(request) and request.GET.get("table") == "summary":
+        found = selectors.pupil_attendance(request.school, request.user, pupil, start, end, today=today)
+        return csv_response(request, summary_table(pupil, found["summaries"]), start, end, pupil=pupil)
     context = weekly_context(request.school, pupil, start, end)
     if wants_csv(request):
         return csv_response(request, context["weekly_table"], start, end, pupil=pupil)

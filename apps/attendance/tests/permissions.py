@@ -242,6 +242,7 @@ CASES = [
     ),
     Case("attendance:pupil_weekly", SEES_PUPIL, kwargs=_pupil),
     Case("attendance:pupil_weekly", SEES_PUPIL, kwargs=_pupil, query="format=csv", note="csv"),
+    Case("attendance:pupil_weekly", SEES_PUPIL, kwargs=_pupil, query="table=summary&format=csv", note="summary-csv"),
     *[
         Case(
             "attendance:export",

@@ -144,3 +144,50 @@ def test_school_weeks_skip_holidays(personas):
     weeks = reports.school_weeks(calendar, dt.date(2024, 12, 16), dt.date(2025, 1, 10))
     assert all(calendar.school_days(w, w + dt.timedelta(days=4)) for w in weeks)
     assert dt.date(2024, 12, 30) not in weeks  # the Christmas holiday
+
+
+@pytest.mark.django_db
+def test_pupil_page_shows_the_weekly_chart_and_both_csvs(personas, client_for):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    make_marks(personas.pupil, week_codes(MON1, ["/"] * 9 + ["O"]))
+    client = client_for(personas.form_tutor)
+    page = client.get(reverse("attendance:pupil", args=[personas.pupil.pk])).content.decode()
+    assert 'role="img"' in page and "90% (persistent absence line)" in page
+    assert "w/b" in page and "table=summary" in page
+    url = reverse("attendance:pupil_weekly", args=[personas.pupil.pk])
+    query = {"from": "2025-01-13", "to": "2025-01-24", "format": "csv"}
+    weekly = list(csv.reader(io.StringIO(client.get(url, query).content.decode())))
+    assert weekly[0][0] == "Week beginning"
+    assert weekly[1] == ["13/01/2025", "10", "9", "0", "1", "90.0"]
+    assert weekly[2] == ["20/01/2025", "0", "0", "0", "0", ""]
+    summary = list(csv.reader(io.StringIO(client.get(url, {**query, "table": "summary"}).content.decode())))
+    selected = next(r for r in summary if r[0] == "Selected range")
+    assert selected == ["Selected range", "10", "9", "90.0", "0", "1", "Yes", "No"]
+
+
+@pytest.mark.django_db
+def test_heat_map_page_table_and_drill_down(personas, client_for):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    form = personas.pupil.form
+    others = [PupilFactory(school=personas.school, year_group=personas.pupil.year_group, form=form) for _ in range(2)]
+    for p in [personas.pupil, *others]:
+        make_marks(p, week_codes(MON1, ["/"] * 10))
+    url = reverse("attendance:heatmap")
+    query = {"year": "9", "from": "2025-01-13", "to": "2025-01-17"}
+    governor = client_for(personas.governor)
+    page = governor.get(url, query).content.decode()
+    assert 'role="img"' in page and ">100<" in page  # the % is written in the cell
+    assert "Testpupil" not in page and "form=9A" not in page  # no drill-down offered to a governor
+    rows = list(csv.reader(io.StringIO(governor.get(url, {**query, "format": "csv"}).content.decode())))
+    assert rows == [["Row", "Pupils", "w/b 13/01/2025"], ["9A", "3", "100.0"]]
+    assert governor.get(url, {**query, "form": "9A"}).status_code == 403
+    tutor_page = client_for(personas.form_tutor).get(url, {**query, "form": "9A"}).content.decode()
+    assert "Amelia Testpupil" in tutor_page
