@@ -177,6 +177,31 @@ def seed(ctx: DemoContext) -> None:
     if officer is not None:  # attreg: lesson registers, truancy cases and # closures
         _lesson_registers(ctx, officer)
         _calendar_closures(ctx, officer)
+    _letter_templates(ctx, officer)
+
+
+def _letter_templates(ctx: DemoContext, officer: Any) -> None:
+    """The school's letter templates (issue 5): the default wording for every ladder stage, with
+    the meeting letter already personalised once so the history shows an edit."""
+    from .letters import default_text
+    from .models import LetterTemplate, LetterTemplateVersion
+
+    now = timezone.now()
+    made = LetterTemplate.objects.bulk_create(
+        [
+            LetterTemplate(school=ctx.school, stage=stage, body=default_text(stage), updated_by=officer, updated_at=now)
+            for stage in LadderStep.Stage.values
+        ]
+    )
+    versions = [LetterTemplateVersion(template=t, body=t.body, edited_by=officer, edited_at=now) for t in made]
+    meeting = next(t for t in made if t.stage == LadderStep.Stage.MEETING)
+    meeting.body = meeting.body.replace(
+        "Please contact the attendance office", "Please ring the attendance office on the school's main number"
+    )
+    meeting.save(update_fields=["body"])
+    versions.append(LetterTemplateVersion(template=meeting, body=meeting.body, edited_by=officer, edited_at=now))
+    LetterTemplateVersion.objects.bulk_create(versions)
+    ctx.say(f"{len(made)} letter templates")
 
 
 def _part_time_case(ctx: DemoContext, pupil: Any, officer: Any) -> None:

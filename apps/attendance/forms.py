@@ -147,3 +147,22 @@ class PartTimeForm(forms.Form):
     not_to_manage_behaviour = forms.BooleanField(
         label="This timetable is not being used to manage behaviour", required=False
     )
+
+
+# Letter templates (issue 5) ----------------------------------------------------------------------
+
+
+class LetterTemplateForm(forms.Form):
+    body = forms.CharField(
+        label="Letter wording",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 80}),
+        help_text="Placeholders in braces are filled in for each letter; the list is below the form.",
+    )
+
+    def clean_body(self) -> str:
+        from .letters import check_template
+
+        body: str = self.cleaned_data["body"]
+        check_template(body)
+        return body

@@ -581,3 +581,43 @@ class TruancyFollowUp(models.Model):
     @property
     def resolves(self) -> bool:
         return self.outcome != self.Outcome.NOT_FOUND
+# Letter templates (issue 5) -----------------------------------------------------------------------
+
+
+class LetterTemplate(models.Model):
+    """A school's wording for the letter at one ladder stage (domain §1.5), with placeholders
+    (`apps.attendance.letters.PLACEHOLDERS`). Each save adds a `LetterTemplateVersion`."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=20, choices=LadderStep.Stage.choices)
+    body = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "stage"], name="attendance_lettertemplate_one_per_stage")
+        ]
+        ordering = ["school", "stage"]
+
+    def __str__(self) -> str:
+        return f"Letter template ({self.get_stage_display()})"
+
+
+class LetterTemplateVersion(models.Model):
+    """The history of a template: every saved text, who saved it and when. Rows are only added."""
+
+    template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="versions")
+    body = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    edited_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-edited_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Letter template version {self.edited_at:%d/%m/%Y %H:%M}"

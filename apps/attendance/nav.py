@@ -19,4 +19,9 @@ NAV = [
     NavItem("Post-registration truancy", "attendance:truancy", frozenset(ATTENDANCE_TEAM), order=39),
     NavItem("Closures", "attendance:closures", frozenset(ATTENDANCE_TEAM), order=40),
     NavItem("Attendance settings", "attendance:settings", frozenset(SETTINGS_ROLES), order=41),
+    # Reports (issue 5)
+    NavItem("PA rate by group", "attendance:rates", frozenset(AGGREGATE_ROLES), order=38),
+    NavItem("Attendance heat map", "attendance:heatmap", frozenset(AGGREGATE_ROLES), order=39),
+    NavItem("Punctuality", "attendance:punctuality", frozenset(AGGREGATE_ROLES), order=40),
+    NavItem("Letter templates", "attendance:letter_templates", frozenset(ATTENDANCE_TEAM), order=41),
 ]

@@ -67,3 +67,11 @@ def records_marks_for(user: Any, pupil: Any) -> bool:
 
 rules.add_perm("attendance.record_marks", records_marks_for)
 rules.add_perm("attendance.manage", is_attendance_team)
+
+
+#: Who edits the school's letter templates (issue 5): the attendance office and senior leaders.
+LETTER_TEMPLATE_EDITORS = frozenset({Role.ATTENDANCE_OFFICER, Role.ADMIN}) | SENIOR_LEADERSHIP
+
+
+def may_edit_letter_templates(user: Any, school: Any) -> bool:
+    return bool(roles_in(user, school) & LETTER_TEMPLATE_EDITORS)

@@ -785,3 +785,46 @@ def get_part_time(school: School, viewer: Any, timetable_id: int) -> Any:
         )
         raise Http404("No such timetable.")
     return found
+
+
+# Letter templates (issue 5) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterTemplateRow:
+    stage: str
+    label: str
+    body: str
+    template: Any  # the saved LetterTemplate, or None while the default wording is in use
+
+
+def letter_templates(school: School) -> list[LetterTemplateRow]:
+    """Every ladder stage with the school's wording (or the default until it is edited)."""
+    from .letters import default_text
+    from .models import LadderStep, LetterTemplate
+
+    saved = {t.stage: t for t in LetterTemplate.objects.filter(school=school).select_related("updated_by")}
+    return [
+        LetterTemplateRow(
+            value, str(label), saved[value].body if value in saved else default_text(value), saved.get(value)
+        )
+        for value, label in LadderStep.Stage.choices
+    ]
+
+
+def letter_template_text(school: School, stage: str) -> str:
+    from .letters import default_text
+    from .models import LetterTemplate
+
+    saved = LetterTemplate.objects.filter(school=school, stage=stage).values_list("body", flat=True).first()
+    return saved if saved is not None else default_text(stage)
+
+
+def letter_template_history(school: School, stage: str) -> list[Any]:
+    from .models import LetterTemplateVersion
+
+    return list(
+        LetterTemplateVersion.objects.filter(template__school=school, template__stage=stage).select_related(
+            "edited_by"
+        )[:50]
+    )

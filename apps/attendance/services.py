@@ -1079,3 +1079,50 @@ def review_part_time_timetable(
             actor, Verb.UPDATE, timetable, school=pupil.school, pupil=pupil, reason="attendance.part_time_review"
         )
     return review
+
+
+# Letter templates (issue 5; domain §1.5) ---------------------------------------------------------
+
+
+def save_letter_template(actor: Any, *, school: School, stage: str, body: str) -> Any:
+    """Save the school's wording for a ladder stage's letter. Unknown placeholders are refused;
+    the previous text stays in the history (who, when); the change is audited."""
+    from .letters import check_template
+    from .models import LadderStep, LetterTemplate, LetterTemplateVersion
+    from .rules import may_edit_letter_templates
+
+    if not may_edit_letter_templates(actor, school):
+        audit.record(
+            actor,
+            Verb.DENIED,
+            ("attendance.lettertemplate", stage[:64]),
+            school=school,
+            reason="attendance.save_letter_template",
+        )
+        raise PermissionDenied("Only the attendance office and senior leaders edit letter templates.")
+    if stage not in LadderStep.Stage.values:
+        raise ValidationError("Choose a stage.")
+    body = body.replace("\r\n", "\n")
+    check_template(body)
+    now = timezone.now()
+    with transaction.atomic():
+        template = LetterTemplate.objects.select_for_update().filter(school=school, stage=stage).first()
+        if template is not None and template.body == body:
+            return template
+        created = template is None
+        if template is None:
+            template = LetterTemplate.objects.create(
+                school=school, stage=stage, body=body, updated_by=actor, updated_at=now
+            )
+        else:
+            template.body, template.updated_by, template.updated_at = body, actor, now
+            template.save(update_fields=["body", "updated_by", "updated_at"])
+        LetterTemplateVersion.objects.create(template=template, body=body, edited_by=actor, edited_at=now)
+        audit.record(
+            actor,
+            Verb.CREATE if created else Verb.UPDATE,
+            template,
+            school=school,
+            reason="attendance.save_letter_template",
+        )
+    return template

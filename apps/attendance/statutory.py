@@ -552,3 +552,80 @@ def lesson_period_problems(periods: Iterable[tuple[str, dt.time, dt.time, str]])
         if a_session == "PM" and b_session == "AM":
             problems.append(f"{b} is a morning period but comes after the afternoon period {a}.")
     return problems
+# Punctuality (issue 5; domain §1.2 on L and U, §1.3 for the on-roll rule) -----------------------
+
+
+@dataclass(frozen=True)
+class Punctuality:
+    """Late arrivals over sessions on roll: `L` late before the register closed (counts as present)
+    and `U` late after it closed (unauthorised absence), domain §1.2 and §1.3 edge case 2.
+    `minutes_total` adds the minutes recorded on late marks; `timed` is how many late marks had
+    minutes recorded (the average is over those, never over marks without a time)."""
+
+    possible_sessions: int = 0
+    before_close: int = 0
+    after_close: int = 0
+    minutes_total: int = 0
+    timed: int = 0
+
+    @property
+    def late_sessions(self) -> int:
+        return self.before_close + self.after_close
+
+    @property
+    def late_fraction(self) -> Fraction:
+        """Late sessions as an exact fraction of possible sessions (0 when there were none)."""
+        return Fraction(self.late_sessions, self.possible_sessions) if self.possible_sessions else Fraction(0)
+
+    @property
+    def late_pct(self) -> Fraction:
+        return 100 * self.late_fraction
+
+    @property
+    def average_minutes(self) -> Fraction | None:
+        """Mean minutes late over the late marks with a time recorded; None when none had one."""
+        return Fraction(self.minutes_total, self.timed) if self.timed else None
+
+    def __add__(self, other: Punctuality) -> Punctuality:
+        return Punctuality(
+            self.possible_sessions + other.possible_sessions,
+            self.before_close + other.before_close,
+            self.after_close + other.after_close,
+            self.minutes_total + other.minutes_total,
+            self.timed + other.timed,
+        )
+
+
+def punctuality_of(marks: Iterable[tuple[str, int | None]]) -> Punctuality:
+    """Reference count over `(code, minutes_late)` pairs already limited to sessions on roll."""
+    possible = before = after = minutes = timed = 0
+    for code, late_by in marks:
+        if CODES[code].possible:
+            possible += 1
+        if code not in LATE_CODES:
+            continue
+        if code == "L":
+            before += 1
+        else:
+            after += 1
+        if late_by is not None:
+            minutes += late_by
+            timed += 1
+    return Punctuality(possible, before, after, minutes, timed)
+
+
+def absence_band(summary: AttendanceSummary) -> str:
+    """The band a chart shows for a summary, tested on exact integers (domain §1.3): "sa" (absence
+    ≥ 50%), "pa" (≥ 10%), "risk" (over 5%: attendance under 95%, the vendors' "at risk" band, not
+    statutory, §1.3 [S]),
+    "ok", or "none" with no possible sessions."""
+    possible, absent = summary.possible_sessions, summary.overall_absence
+    if not possible:
+        return "none"
+    if is_severe_absence(absent, possible):
+        return "sa"
+    if is_persistent_absence(absent, possible):
+        return "pa"
+    if absent * 20 > possible:
+        return "risk"
+    return "ok"

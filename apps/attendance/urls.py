@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_lessons
+from . import views, views_lessons, views_reports
 
 app_name = "attendance"
 
@@ -38,4 +38,12 @@ urlpatterns = [
     path("truancy/<int:pupil_id>/follow-up/", views_lessons.truancy_follow_up, name="truancy_follow_up"),
     path("closures/calendar/", views_lessons.closures, name="closures"),
     path("closures/calendar/<int:closure_id>/apply/", views_lessons.closure_apply, name="closure_apply"),
+    # Reports: charts, punctuality, CSV of every table, letter templates (issue 5) -----------------
+    path("reports/persistent-absence-rates/", views_reports.rates, name="rates"),
+    path("reports/heat-map/", views_reports.heatmap, name="heatmap"),
+    path("reports/punctuality/", views_reports.punctuality, name="punctuality"),
+    path("reports/export/<slug:table>.csv", views_reports.export, name="export"),
+    path("pupils/<int:pupil_id>/weekly/", views_reports.pupil_weekly, name="pupil_weekly"),
+    path("letter-templates/", views_reports.letter_templates, name="letter_templates"),
+    path("letter-templates/<slug:stage>/", views_reports.letter_template_edit, name="letter_template_edit"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -36,7 +35,7 @@ from .forms import (
     parse_register,
     parse_session,
 )
-from .letters import default_body
+from .letters import fill, letter_values
 from .models import ContactAttempt, LadderStep, PenaltyNotice
 from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, MEASURE_ROLES, REGISTER_ROLES
 
@@ -158,6 +157,10 @@ def pupil(request: HearthRequest, pupil_id: int) -> HttpResponse:
     end = parse_day(request.GET.get("to"), today)
     context = selectors.pupil_attendance(request.school, request.user, pupil, start, end, today=today)
     can_manage = bool(request.roles & ATTENDANCE_TEAM)
+    # The weekly chart over the school year (issue 5, reports).
+    from .views_reports import weekly_context
+
+    context.update(weekly_context(request.school, pupil, selectors.year_start(today), today))
     return render(request, "attendance/pupil.html", {"pupil": pupil, "can_manage": can_manage, **context})
 
 
@@ -212,13 +215,19 @@ def contact(request: HearthRequest, pupil_id: int) -> HttpResponse:
     return render(request, "attendance/contact.html", {"pupil": pupil, "form": form, "day": day})
 
 
-def _csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
+def _csv_response(
+    request: HearthRequest,
+    slug: str,
+    header: list[str],
+    rows: list[list[object]],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> HttpResponse:
+    """Through the one CSV helper (issue 5): formula-safe cells, school and range in the filename,
+    audited as an export."""
+    from .exports import Table, csv_response
+
+    return csv_response(request, Table(slug, slug, header, [list(r) for r in rows]), start, end)
 
 
 def _range(request: HearthRequest) -> tuple[dt.date, dt.date]:
@@ -249,7 +258,8 @@ def persistent_absence(request: HearthRequest) -> HttpResponse:
     audit.record(request.user, Verb.VIEW, ("attendance.absence_list", band), school=request.school)
     if request.GET.get("format") == "csv":
         return _csv_response(
-            f"absence-{band}-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+            request,
+            f"absence-{band}",
             [
                 "upn",
                 "name",
@@ -275,6 +285,8 @@ def persistent_absence(request: HearthRequest) -> HttpResponse:
                 ]
                 for r in rows
             ],
+            start,
+            end,
         )
     page = Paginator(rows, ABSENCE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -304,7 +316,8 @@ def measures(request: HearthRequest) -> HttpResponse:
     groups, total = selectors.group_breakdown(request.school, start, end, by)
     if request.GET.get("format") == "csv":
         return _csv_response(
-            f"attendance-by-{by}-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+            request,
+            f"attendance-by-{by}",
             ["group", "pupils", "possible_sessions", "attendance_pct", "persistent_absentees", "severe_absentees"],
             [
                 [g.label, "fewer than 3", "", "", "", ""]
@@ -319,6 +332,8 @@ def measures(request: HearthRequest) -> HttpResponse:
                 ]
                 for g in [*groups, total]
             ],
+            start,
+            end,
         )
     return render(
         request,
@@ -467,14 +482,11 @@ def letter_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
     today = timezone.localdate()
     summary = selectors.attendance_summaries(request.school, [pupil.pk], selectors.year_start(today), today)[pupil.pk]
     carer_name = next((name.split(" (")[0] for cid, name in carers if str(cid) == carer_id), "parent or carer")
-    body = request.POST.get("body") or default_body(
-        stage,
-        carer=carer_name,
-        pupil=pupil.full_name,
-        forename=pupil.forename,
-        attendance=statutory.display_pct(summary.attendance_pct) + "%",
-        unauthorised=summary.unauthorised_absence,
+    # The school's template for the stage (issue 5), filled by plain substitution, then editable.
+    values = letter_values(
+        pupil=pupil, carer_name=carer_name, summary=summary, school_name=request.school.name, on=today
     )
+    body = request.POST.get("body") or fill(selectors.letter_template_text(request.school, stage), values)
     return render(
         request,
         "attendance/letter_new.html",
@@ -628,7 +640,8 @@ def part_time(request: HearthRequest) -> HttpResponse:
     )
     if request.GET.get("format") == "csv":
         return _csv_response(
-            "part-time-timetables.csv",
+            request,
+            "part-time-timetables",
             ["upn", "name", "start", "planned_end", "sessions_attended", "reason", "parent_agreed", "la_notified"],
             [
                 [

@@ -142,6 +142,10 @@ def _part_time(p):
     return {"timetable_id": made.pk}
 
 
+def _table(slug):
+    return lambda p: {"table": slug}
+
+
 CASES = [
     # School-wide pages: the other school's DSL uses them for their own school.
     Case("attendance:registers", TAKES_9A | {"other_school_dsl"}),
@@ -293,4 +297,69 @@ CASES = [
     ),
     Case("attendance:closures", ATTENDANCE_TEAM | {"other_school_dsl"}, query=f"date={DAY}"),
     Case("attendance:closure_apply", ATTENDANCE_TEAM, kwargs=_closure, method="POST", data=lambda p: {"date": DAY}),
+    # Reports (issue 5): charts, punctuality, CSV of every table ----------------------------------
+    Case("attendance:rates", SIGNED_IN - {"teacher", "other_teacher"}),
+    Case("attendance:rates", SIGNED_IN - {"teacher", "other_teacher"}, query="by=sex&format=csv", note="csv"),
+    Case("attendance:heatmap", SIGNED_IN - {"teacher", "other_teacher"}, query="year=9"),
+    Case("attendance:heatmap", SIGNED_IN - {"teacher", "other_teacher"}, query="year=9&format=csv", note="csv"),
+    # Drilling into a form names its pupils: only staff who see named figures, in the persona school.
+    Case("attendance:heatmap", TAKES_9A, query="year=9&form=9A", note="form"),
+    Case("attendance:punctuality", SIGNED_IN - {"teacher", "other_teacher"}),
+    Case("attendance:punctuality", SIGNED_IN - {"teacher", "other_teacher"}, query="by=fsm&format=csv", note="csv"),
+    Case(
+        "attendance:punctuality",
+        TAKES_9A | {"other_school_dsl"},
+        query="by=pupil",
+        note="pupils",
+    ),
+    Case("attendance:pupil_weekly", SEES_PUPIL, kwargs=_pupil),
+    Case("attendance:pupil_weekly", SEES_PUPIL, kwargs=_pupil, query="format=csv", note="csv"),
+    Case("attendance:pupil_weekly", SEES_PUPIL, kwargs=_pupil, query="table=summary&format=csv", note="summary-csv"),
+    *[
+        Case(
+            "attendance:export",
+            ATTENDANCE_TEAM | {"other_school_dsl"},
+            kwargs=_table(table),
+            query=f"date={DAY}&on={DAY}",
+            note=table,
+        )
+        for table in ("first-day", "overdue-n", "long-absence", "penalty-flags", "completion", "leave")
+    ],
+    # Letter templates: the office reads them; the attendance office and senior leaders edit them.
+    Case("attendance:letter_templates", ATTENDANCE_TEAM | {"other_school_dsl"}),
+    Case(
+        "attendance:letter_template_edit",
+        SENIOR | {"attendance_officer", "admin"},
+        kwargs=lambda p: {"stage": "meeting"},
+    ),
+    Case(
+        "attendance:letter_template_edit",
+        SENIOR | {"attendance_officer", "admin"},
+        kwargs=lambda p: {"stage": "meeting"},
+        method="POST",
+        data=lambda p: {"body": "Dear {carer_name}, about {pupil_name}."},
+        note="save",
+    ),
+    # API (read-only): the same rules as the pupil's attendance page and the measures page.
+    Case(
+        "attendance-mark-list",
+        SEES_PUPIL,
+        data=lambda p: {"pupil": p.pupil.pk, "from": "2025-01-13", "to": "2025-01-17"},
+        note="api",
+        ok=frozenset({200}),
+    ),
+    Case(
+        "attendance-summary-list",
+        SEES_PUPIL,
+        data=lambda p: {"pupil": p.pupil.pk},
+        note="api-pupil",
+        ok=frozenset({200}),
+    ),
+    Case(
+        "attendance-summary-list",
+        SIGNED_IN - {"teacher", "other_teacher"},
+        data=lambda p: {"by": "sex"},
+        note="api-groups",
+        ok=frozenset({200}),
+    ),
 ]
