@@ -223,8 +223,8 @@ def period_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> 
 
 def attainment_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Per subject (and measure): the latest value assessed in `start`..`end` against the latest
-    before `start`, with the target. JSON-safe (dates as ISO text), so a review can keep a copy.
-    Subjects with nothing in the period or before it are left out."""
+    before `start`, with the latest target given up to `end`. JSON-safe (dates as ISO text), so
+    a review can keep a copy. Subjects with nothing up to `end` are left out."""
     from .models import AttainmentRecord
 
     rows = AttainmentRecord.objects.filter(school=school, pupil=pupil, assessed_on__lte=end).order_by(
@@ -247,10 +247,10 @@ def attainment_figures(school: School, pupil: Any, start: dt.date, end: dt.date)
         if r.assessed_on >= start:
             if entry["now"] is None:
                 entry["now"], entry["now_on"] = r.value, r.assessed_on.isoformat()
-                entry["target"] = entry["target"] or r.target
         elif entry["before"] is None:
             entry["before"], entry["before_on"] = r.value, r.assessed_on.isoformat()
-            entry["target"] = entry["target"] or r.target
+        if not entry["target"] and r.target:  # newest first: the latest target given
+            entry["target"] = r.target
     return list(result.values())
 
 

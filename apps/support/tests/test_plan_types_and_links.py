@@ -4,6 +4,7 @@ reintegration phases linked to the attendance module's part-time timetable."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,7 +42,7 @@ def open_plan(p, actor=None, **extra) -> SupportPlan:
 
 
 def test_a_new_school_gets_the_default_types_once(db):
-    school = SchoolFactory()
+    school: Any = SchoolFactory()
     names = list(PlanType.objects.filter(school=school).values_list("name", flat=True))
     assert len(names) == len(services.DEFAULT_PLAN_TYPES) == 10
     assert names[0] == "Pastoral support plan"
@@ -105,7 +106,7 @@ def test_type_names_are_unique_and_a_used_base_cannot_change(personas):
             personas.pastoral_lead, school=personas.school, name="sen support plan", base=PlanKind.SEN_SUPPORT
         )
     assert "already a plan type with that name" in str(error.value)
-    used = open_plan(personas, kind=PlanKind.ATTENDANCE).plan_type
+    used: Any = open_plan(personas, kind=PlanKind.ATTENDANCE).plan_type
     with pytest.raises(ValidationError, match="cannot change"):
         services.save_plan_type(
             personas.pastoral_lead, school=personas.school, plan_type=used, name=used.name, base=PlanKind.CIN
@@ -201,7 +202,7 @@ def test_a_phase_starts_a_part_time_timetable_through_attendance(personas):
         next_review=dt.date(2026, 9, 17),
         not_to_manage_behaviour=True,
     )
-    timetable = linked.part_time
+    timetable: Any = linked.part_time
     assert timetable.start_date == phase.starts_on and timetable.planned_end_date == phase.ends_on
     assert timetable.reason.startswith("Reintegration plan: Mornings only")
     # The attendance module codes the missed afternoons C2 (domain §1.8).
