@@ -145,18 +145,128 @@ class PlanContentForm(forms.Form):
         return initial
 
 
+class PSPChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"PSP from {obj.start_date:%d/%m/%Y} to {obj.end_date:%d/%m/%Y} ({obj.get_status_display().lower()})"
+
+
 class NewPlanForm(PlanContentForm):
-    kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
+    plan_type: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label="Type of plan", queryset=None)
+    psp = PSPChoiceField(
+        label="Pastoral Support Programme in the behaviour module",
+        queryset=None,
+        required=False,
+        help_text="For a plan of a PSP type: the pupil's PSP it carries.",
+    )
     title = forms.CharField(label="Title", max_length=200)
     keyworker = StaffChoiceField(label="Keyworker", queryset=None)
     started_on = date_field("Starts on")
     review_interval_weeks = forms.IntegerField(label="Weeks between reviews", min_value=1, max_value=52, initial=6)
 
-    field_order = ["kind", "title", "keyworker", "started_on", "review_interval_weeks"]
+    field_order = ["plan_type", "psp", "title", "keyworker", "started_on", "review_interval_weeks"]
 
-    def __init__(self, *args: Any, staff: Any, keyworkers: Any, **kw: Any):
+    def __init__(self, *args: Any, staff: Any, keyworkers: Any, plan_types: Any, psps: Any, **kw: Any):
         super().__init__(*args, staff=staff, **kw)
         self.fields["keyworker"].queryset = keyworkers  # type: ignore[attr-defined]
+        self.fields["plan_type"].queryset = plan_types  # type: ignore[attr-defined]
+        self.fields["psp"].queryset = psps  # type: ignore[attr-defined]
+        if not psps.exists():
+            del self.fields["psp"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        plan_type, psp = data.get("plan_type"), data.get("psp")
+        if psp is not None and plan_type is not None and plan_type.base != PlanKind.PSP:
+            self.add_error("psp", "Only a plan of a Pastoral Support Programme type links to a PSP.")
+        return data
+
+
+class PlanTypeForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(max_length=300, required=False)
+    base = forms.ChoiceField(
+        label="Based on",
+        choices=PlanKind.choices,
+        help_text="Decides who sees the plans and what they carry: reintegration details, a link to the "
+        "behaviour module's PSP, or safeguarding restrictions (DSL team and keyworker only).",
+    )
+    is_active = forms.BooleanField(label="Offered for new plans", required=False, initial=True)
+    order = forms.IntegerField(label="Position in the list", min_value=0, max_value=999, initial=100)
+
+
+class LinkPSPForm(forms.Form):
+    psp = PSPChoiceField(label="The pupil's PSP", queryset=None)
+
+    def __init__(self, *args: Any, psps: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["psp"].queryset = psps  # type: ignore[attr-defined]
+
+
+WEEKDAY_SESSION_CHOICES = [
+    (f"{d}{s}", f"{day} {'morning' if s == 'AM' else 'afternoon'}")
+    for d, day in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
+    for s in ("AM", "PM")
+]
+
+
+class TimetableChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"From {obj.start_date:%d/%m/%Y} to {obj.planned_end_date:%d/%m/%Y}"
+
+
+class PhasePartTimeForm(forms.Form):
+    """Link a reduced-hours phase to an existing part-time timetable, or start one (the attendance
+    office's work)."""
+
+    existing = TimetableChoiceField(
+        label="Link an existing part-time timetable", queryset=None, required=False, empty_label="No: start a new one"
+    )
+    attended_sessions = forms.MultipleChoiceField(
+        label="Sessions the pupil attends in this phase",
+        choices=WEEKDAY_SESSION_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    parent_agreed_on = date_field("Parent agreed on", required=False)
+    next_review = date_field("First review of the timetable on", required=False)
+    la_notified_on = date_field("Local authority told on", required=False)
+    not_to_manage_behaviour = forms.BooleanField(
+        label="I confirm this timetable is not being used to manage behaviour", required=False
+    )
+
+    def __init__(self, *args: Any, timetables: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["existing"].queryset = timetables  # type: ignore[attr-defined]
+
+
+class AttainmentForm(forms.Form):
+    subject = forms.CharField(max_length=80)
+    assessed_on = date_field("Assessed on")
+    measure = forms.CharField(max_length=60, initial="Working-at grade")
+    value = forms.CharField(label="Value (e.g. grade)", max_length=20)
+    target = forms.CharField(max_length=20, required=False)
+
+
+class CSVUploadForm(forms.Form):
+    file = forms.FileField(label="CSV file")
+    dry_run = forms.BooleanField(label="Check only: import nothing", required=False)
+
+    def clean_file(self) -> Any:
+        from .csv_import import MAX_UPLOAD_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // 1000} kB: split it into parts.")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("Choose a .csv file.")
+        return upload
+
+    def lines(self) -> list[str]:
+        raw = self.cleaned_data["file"].read()
+        try:
+            return raw.decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not UTF-8 text: save it as CSV (UTF-8).") from None
 
 
 class AmendPlanForm(PlanContentForm):
@@ -246,8 +356,11 @@ class GroupForm(forms.Form):
 
 
 class AddMemberForm(forms.Form):
+    """The pupils come from a search, a filter or an early-warning list (the page shows them as
+    checkboxes); the queryset is every pupil the viewer sees, so nothing else can be posted."""
+
     pupils: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        label="Pupils (choose one or several)", queryset=None, widget=forms.SelectMultiple(attrs={"size": 8})
+        label="Pupils", queryset=None, widget=forms.CheckboxSelectMultiple
     )
     need = forms.ChoiceField(label="Main need", choices=Need.choices)
     joined_on = date_field("Joined on")
@@ -257,6 +370,63 @@ class AddMemberForm(forms.Form):
     def __init__(self, *args: Any, pupils: Any, **kw: Any):
         super().__init__(*args, **kw)
         self.fields["pupils"].queryset = pupils  # type: ignore[attr-defined]
+
+
+class PupilSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Find a pupil by name, UPN or form",
+        min_length=2,
+        max_length=60,
+        required=False,
+        help_text="At least 2 characters.",
+    )
+
+
+YES_NO_ANY = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+
+
+class MemberFilterForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label="Year group",
+        choices=[("", "Any")] + [(n, f"Year {n}") for n in range(1, 14)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    form: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Form", queryset=None, required=False, empty_label="Any"
+    )
+    sex = forms.ChoiceField(label="Sex", choices=[("", "Any"), ("F", "Female"), ("M", "Male")], required=False)
+    fsm = forms.ChoiceField(label="Free school meals", choices=YES_NO_ANY, required=False)
+    sen = forms.ChoiceField(
+        label="SEN",
+        choices=[("", "Any"), ("any", "SEN support or EHCP"), ("K", "SEN support"), ("E", "EHCP"), ("N", "No SEN")],
+        required=False,
+    )
+    eal = forms.ChoiceField(label="English as an additional language", choices=YES_NO_ANY, required=False)
+    looked_after = forms.ChoiceField(label="Looked after", choices=YES_NO_ANY, required=False)
+
+    def __init__(self, *args: Any, forms_qs: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["form"].queryset = forms_qs  # type: ignore[attr-defined]
+
+    def criteria(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {k: v for k, v in d.items() if v not in (None, "")}
+
+
+class EarlyWarningForm(forms.Form):
+    early = forms.ChoiceField(
+        label="Early-warning list",
+        choices=[
+            ("pa", "Persistent absentees this school year (10% or more absence)"),
+            ("behaviour", "Negative behaviour points at or above a threshold"),
+        ],
+    )
+    points = forms.IntegerField(
+        label="Negative points at least", min_value=1, max_value=1000, initial=10, required=False
+    )
+    weeks = forms.IntegerField(label="In the last (weeks)", min_value=1, max_value=52, initial=6, required=False)
 
 
 class RegisterForm(forms.Form):

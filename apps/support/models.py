@@ -34,6 +34,30 @@ class PlanKind(models.TextChoices):
 SAFEGUARDING_KINDS = frozenset({PlanKind.EARLY_HELP, PlanKind.CIN, PlanKind.CP_CONTRIBUTION})
 
 
+class PlanType(SchoolScopedModel):
+    """A kind of plan the school offers (its own name, order and description). `base` is one of the
+    fixed kinds and carries the behaviour: a `reintegration` type gets the reintegration details, a
+    `psp` type links to the behaviour module's Pastoral Support Programme, and the safeguarding
+    bases (Early Help, CIN, CP contribution) stay restricted to the DSL team and the keyworker."""
+
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    base = models.CharField(max_length=30, choices=PlanKind.choices)
+    is_active = models.BooleanField("Offered for new plans", default=True)
+    order = models.PositiveSmallIntegerField(default=10)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="uniq_plan_type_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_safeguarding(self) -> bool:
+        return self.base in SAFEGUARDING_KINDS
+
+
 class PlanStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     CLOSED = "closed", "Closed"
@@ -42,7 +66,17 @@ class PlanStatus(models.TextChoices):
 
 class SupportPlan(SchoolScopedModel):
     pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="support_plans")
+    #: The base kind (copied from `plan_type.base`): it decides visibility and behaviour.
     kind = models.CharField(max_length=30, choices=PlanKind.choices)
+    plan_type = models.ForeignKey(PlanType, null=True, blank=True, on_delete=models.PROTECT, related_name="plans")
+    psp = models.ForeignKey(
+        "behaviour.PastoralSupportProgramme",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The behaviour module's PSP this plan carries (plans of the PSP kind).",
+    )
     title = models.CharField(max_length=200)
     keyworker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="keyworker_plans")
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
@@ -64,7 +98,14 @@ class SupportPlan(SchoolScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.title}"
+        return f"{self.type_name}: {self.title}"
+
+    @property
+    def type_name(self) -> str:
+        """The school's name for the plan's type (the fixed kind's label for an untyped plan)."""
+        if self.plan_type_id is not None and self.plan_type is not None:
+            return self.plan_type.name
+        return str(self.get_kind_display())
 
     @property
     def is_safeguarding(self) -> bool:
@@ -150,6 +191,9 @@ class PlanReview(models.Model):
     attended_sessions = models.PositiveIntegerField(default=0)
     unauthorised_sessions = models.PositiveIntegerField(default=0)
     behaviour = models.JSONField(default=dict, blank=True, help_text="Behaviour totals for the period, when known.")
+    attainment = models.JSONField(
+        default=list, blank=True, help_text="Per subject: the latest value in the period and the latest before it."
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
@@ -334,12 +378,47 @@ class ReintegrationPhase(models.Model):
     timetable = models.CharField(max_length=300, help_text="e.g. mornings only; lessons 1–3 plus tutor time.")
     lesson_support = models.CharField(max_length=300, blank=True)
     reduces_hours = models.BooleanField(default=False, help_text="A part-time timetable (domain §1.8).")
+    part_time = models.ForeignKey(
+        "attendance.PartTimeTimetable",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The attendance module's part-time timetable record for this phase.",
+    )
 
     class Meta:
         ordering = ["reintegration", "starts_on"]
 
     def __str__(self) -> str:
         return f"{self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}: {self.timetable}"
+
+
+# Attainment ---------------------------------------------------------------------------------------
+
+
+class AttainmentRecord(SchoolScopedModel):
+    """One assessment of one pupil in one subject (e.g. a working-at grade), entered or imported,
+    so a review can show attainment beside attendance and behaviour. Values are kept as the school
+    writes them ("6", "5+", "WTS"): grading systems differ between schools and subjects."""
+
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="attainment")
+    subject = models.CharField(max_length=80)
+    assessed_on = models.DateField()
+    measure = models.CharField(max_length=60, default="Working-at grade")
+    value = models.CharField(max_length=20)
+    target = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=120, blank=True, help_text="e.g. an import file, or 'Entered'.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pupil", "subject", "-assessed_on", "-id"]
+        indexes = [models.Index(fields=["school", "pupil", "assessed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.assessed_on:%d/%m/%Y}: {self.value}"
 
 
 # Off-site and alternative provision ---------------------------------------------------------------

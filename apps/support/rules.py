@@ -59,3 +59,11 @@ def views_plan(user: Any, plan: Any) -> bool:
 rules.add_perm("support.manage_for_pupil", works_with_pupil)
 rules.add_perm("support.view_plan", views_plan)
 rules.add_perm("support.lead_team", is_support_lead)
+
+
+#: Roles that set up the school's plan types: senior leaders and the pastoral lead.
+PLAN_TYPE_ROLES = frozenset({Role.PASTORAL_LEAD}) | SENIOR_LEADERSHIP
+
+
+def may_manage_plan_types(user: Any, school: Any) -> bool:
+    return bool(roles_in(user, school) & PLAN_TYPE_ROLES)

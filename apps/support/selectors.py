@@ -114,7 +114,7 @@ def _pupil_ids(school: School, condition: Q) -> QuerySet[Any]:
 
 def visible_plans(school: School, viewer: Any) -> QuerySet[SupportPlan]:
     qs = SupportPlan.objects.filter(school=school).select_related(
-        "pupil", "pupil__year_group", "pupil__form", "keyworker"
+        "pupil", "pupil__year_group", "pupil__form", "keyworker", "plan_type"
     )
     condition = plan_visibility(school, viewer)
     return qs if condition is None else qs.filter(condition)
@@ -186,6 +186,7 @@ class Figures:
     end: dt.date
     attendance: AttendanceSummary
     behaviour: dict[str, Any] | None
+    attainment: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def attendance_pct(self) -> Decimal | None:
@@ -212,10 +213,132 @@ def behaviour_figures(value: Any) -> dict[str, Any]:
 
 
 def period_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> Figures:
-    """Attendance and behaviour for one pupil over a review period."""
+    """Attendance, behaviour and attainment for one pupil over a review period."""
     summary = attendance_summaries(school, [pupil.pk], start, end)[pupil.pk]
     totals = behaviour_selectors.behaviour_totals(school=school, pupil_ids=[pupil.pk], start=start, end=end)
-    return Figures(start, end, summary, behaviour_figures(totals.get(pupil.pk)))
+    return Figures(
+        start, end, summary, behaviour_figures(totals.get(pupil.pk)), attainment_figures(school, pupil, start, end)
+    )
+
+
+def attainment_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Per subject (and measure): the latest value assessed in `start`..`end` against the latest
+    before `start`, with the latest target given up to `end`. JSON-safe (dates as ISO text), so
+    a review can keep a copy. Subjects with nothing up to `end` are left out."""
+    from .models import AttainmentRecord
+
+    rows = AttainmentRecord.objects.filter(school=school, pupil=pupil, assessed_on__lte=end).order_by(
+        "subject", "measure", "-assessed_on", "-id"
+    )
+    result: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        entry = result.setdefault(
+            (r.subject, r.measure),
+            {
+                "subject": r.subject,
+                "measure": r.measure,
+                "now": None,
+                "now_on": None,
+                "before": None,
+                "before_on": None,
+                "target": "",
+            },
+        )
+        if r.assessed_on >= start:
+            if entry["now"] is None:
+                entry["now"], entry["now_on"] = r.value, r.assessed_on.isoformat()
+        elif entry["before"] is None:
+            entry["before"], entry["before_on"] = r.value, r.assessed_on.isoformat()
+        if not entry["target"] and r.target:  # newest first: the latest target given
+            entry["target"] = r.target
+    return list(result.values())
+
+
+def pupil_attainment(school: School, pupil: Any, *, limit: int = 200) -> list[Any]:
+    from .models import AttainmentRecord
+
+    return list(
+        AttainmentRecord.objects.filter(school=school, pupil=pupil)
+        .select_related("recorded_by")
+        .order_by("subject", "-assessed_on", "-id")[:limit]
+    )
+
+
+# Plan types and the behaviour module's PSP ----------------------------------------------------------
+
+
+def plan_types(school: School, *, active_only: bool = False) -> QuerySet[Any]:
+    from .models import PlanType
+
+    qs = PlanType.objects.filter(school=school)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.annotate(plans_count=Count("plans")).order_by("order", "name")
+
+
+def get_plan_type(school: School, viewer: Any, type_id: int) -> Any:
+    from .models import PlanType
+
+    found = PlanType.objects.filter(school=school, pk=type_id).first()
+    if found is None:
+        audit.record(viewer, Verb.DENIED, ("support.plantype", type_id), school=school, reason="support.plan_type")
+        raise Http404("No such plan type.")
+    return found
+
+
+def pupil_psps(school: School, viewer: Any, pupil: Any) -> list[Any]:
+    """The pupil's PSPs in the behaviour module that the viewer may see (newest first)."""
+    return [p for p in behaviour_selectors.psps(school, viewer, active_only=False) if p.pupil_id == pupil.pk]
+
+
+@dataclass
+class LinkedPSP:
+    psp: Any
+    actions: list[Any]
+    reviews: list[Any]
+
+
+def linked_psp(plan: SupportPlan, viewer: Any) -> LinkedPSP | None:
+    """The behaviour module's PSP the plan carries, with its targets, actions and reviews, read
+    through `apps.behaviour.selectors.get_psp` (which checks the viewer and audits the view)."""
+    if plan.psp_id is None:
+        return None
+    try:
+        psp = behaviour_selectors.get_psp(plan.school, viewer, plan.psp_id)
+    except Http404:
+        return None
+    return LinkedPSP(psp, list(psp.actions.all()), list(psp.reviews.order_by("-date", "-id")))
+
+
+def pupil_part_time_timetable_qs(school: School, pupil: Any) -> QuerySet[Any]:
+    """The pupil's part-time timetables in the attendance module (from its selector), as a
+    queryset for a choice field: a phase may be linked to one of them."""
+    from django.utils import timezone
+
+    from apps.attendance.models import PartTimeTimetable
+    from apps.attendance.selectors import part_time_timetables
+
+    ids = [
+        r.timetable.pk
+        for r in part_time_timetables(school, timezone.localdate(), active_only=False)
+        if r.timetable.pupil_id == pupil.pk
+    ]
+    return PartTimeTimetable.objects.filter(pk__in=ids).order_by("-start_date")
+
+
+def get_phase(school: School, viewer: Any, phase_id: int) -> Any:
+    """A reintegration phase of a plan the viewer may see (404 otherwise, audited)."""
+    from .models import ReintegrationPhase
+
+    phase = (
+        ReintegrationPhase.objects.filter(pk=phase_id, reintegration__plan__school=school)
+        .select_related("reintegration__plan__pupil", "reintegration__plan__school")
+        .first()
+    )
+    if phase is None or not visible_plans(school, viewer).filter(pk=phase.reintegration.plan_id).exists():
+        audit.record(viewer, Verb.DENIED, ("support.reintegrationphase", phase_id), school=school, reason="support")
+        raise Http404("No such phase.")
+    return phase
 
 
 def pupil_plans(school: School, viewer: Any, pupil: Any) -> list[SupportPlan]:
@@ -283,7 +406,7 @@ def _current_targets_at_risk(plan_ids: list[int], today: dt.date) -> dict[int, i
 def caseload(school: School, keyworker: Any, today: dt.date) -> Caseload:
     plans = list(
         SupportPlan.objects.filter(school=school, keyworker=keyworker, status=PlanStatus.ACTIVE)
-        .select_related("pupil", "pupil__year_group", "pupil__form")
+        .select_related("pupil", "pupil__year_group", "pupil__form", "plan_type")
         .order_by(F("next_review_on").asc(nulls_last=True), "id")
     )
     at_risk = _current_targets_at_risk([p.pk for p in plans], today)
@@ -582,6 +705,91 @@ def provision_map(school: School, viewer: Any, start: dt.date, end: dt.date) -> 
     )
 
 
+# Choosing group members ---------------------------------------------------------------------------
+
+SEARCH_MIN_CHARS = 2
+SEARCH_LIMIT = 20
+
+
+def _candidates(group: InterventionGroup, viewer: Any, today: dt.date) -> QuerySet[Any]:
+    """Pupils the viewer sees, on roll today, not already in the group."""
+    from apps.people.selectors import visible_pupils
+
+    return (
+        visible_pupils(group.school, viewer, on_roll_on=today)
+        .exclude(pk__in=GroupMember.objects.filter(group=group).values("pupil_id"))
+        .order_by("legal_surname", "legal_forename", "pk")
+    )
+
+
+def search_candidates(group: InterventionGroup, viewer: Any, query: str, today: dt.date) -> list[Any]:
+    """Up to `SEARCH_LIMIT` pupils matching `query` (at least 2 characters) by name, UPN or form."""
+    query = query.strip()
+    if len(query) < SEARCH_MIN_CHARS:
+        return []
+    condition = Q(upn__istartswith=query) | Q(form__name__iexact=query)
+    for word in query.split():
+        condition |= (
+            Q(legal_forename__istartswith=word)
+            | Q(legal_surname__istartswith=word)
+            | Q(preferred_forename__istartswith=word)
+            | Q(preferred_surname__istartswith=word)
+        )
+    words = query.split()
+    if len(words) > 1:  # "amy smi": both words must match some name
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(legal_forename__istartswith=word)
+                | Q(legal_surname__istartswith=word)
+                | Q(preferred_forename__istartswith=word)
+                | Q(preferred_surname__istartswith=word)
+            )
+    return list(_candidates(group, viewer, today).filter(condition)[:SEARCH_LIMIT])
+
+
+def filter_candidates(group: InterventionGroup, viewer: Any, criteria: dict[str, Any], today: dt.date) -> list[Any]:
+    """Every pupil matching the filter (year, form, sex, FSM, SEN, EAL, looked after)."""
+    qs = _candidates(group, viewer, today)
+    if criteria.get("year"):
+        qs = qs.filter(year_group__number=criteria["year"])
+    if criteria.get("form"):
+        qs = qs.filter(form=criteria["form"])
+    if criteria.get("sex"):
+        qs = qs.filter(sex=criteria["sex"])
+    for name in ("fsm", "eal", "looked_after"):
+        if criteria.get(name) in ("yes", "no"):
+            qs = qs.filter(**{name: criteria[name] == "yes"})
+    sen = criteria.get("sen")
+    if sen == "any":
+        qs = qs.exclude(sen_status="N")
+    elif sen in ("K", "E", "N"):
+        qs = qs.filter(sen_status=sen)
+    return list(qs)
+
+
+def persistent_absentee_candidates(group: InterventionGroup, viewer: Any, today: dt.date) -> list[Any]:
+    """Pupils the viewer sees who are persistently absent this school year so far (domain §1.3,
+    through `apps.attendance.selectors.absence_list`), not already in the group."""
+    from apps.attendance.selectors import absence_list, year_start
+
+    rows = absence_list(group.school, viewer, year_start(today), today, band="pa")
+    ids = {r.pupil.pk for r in rows}
+    return [p for p in _candidates(group, viewer, today).filter(pk__in=ids)]
+
+
+def behaviour_candidates(
+    group: InterventionGroup, viewer: Any, today: dt.date, *, points: int, weeks: int
+) -> list[Any]:
+    """Pupils the viewer sees with at least `points` negative behaviour points in the last
+    `weeks` weeks (`apps.behaviour.selectors.behaviour_totals`), not already in the group."""
+    pupils = list(_candidates(group, viewer, today))
+    totals = behaviour_selectors.behaviour_totals(
+        school=group.school, pupil_ids=[p.pk for p in pupils], start=today - dt.timedelta(weeks=weeks), end=today
+    )
+    return [p for p in pupils if totals[p.pk].negative_points >= points]
+
+
 def pupil_memberships(pupil: Any) -> list[GroupMember]:
     return list(pupil.intervention_memberships.select_related("group", "group__intervention").order_by("-joined_on"))
 
@@ -621,7 +829,7 @@ def phase_attendance(plan: SupportPlan, today: dt.date) -> list[tuple[Any, Atten
     if reintegration is None:
         return []
     result: list[tuple[Any, AttendanceSummary | None]] = []
-    for phase in reintegration.phases.all():
+    for phase in reintegration.phases.select_related("part_time").order_by("starts_on"):
         if phase.starts_on > today:
             result.append((phase, None))
             continue

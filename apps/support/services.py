@@ -21,6 +21,7 @@ from apps.chronology.models import Confidentiality, Kind
 
 from . import selectors, statutory
 from .models import (
+    SAFEGUARDING_KINDS,
     GroupMember,
     GroupSession,
     Intervention,
@@ -32,6 +33,7 @@ from .models import (
     PlanReview,
     PlanStatus,
     PlanTarget,
+    PlanType,
     PlanVersion,
     Provider,
     Reintegration,
@@ -158,6 +160,130 @@ def _write_version(plan: SupportPlan, number: int, content: PlanContent, actor: 
     return version
 
 
+# Plan types -----------------------------------------------------------------------------------
+
+#: The types every school starts with: (base, name, description), in this order.
+DEFAULT_PLAN_TYPES: tuple[tuple[str, str, str], ...] = (
+    (PlanKind.PASTORAL_SUPPORT, "Pastoral support plan", "Support for wellbeing, relationships and engagement."),
+    (PlanKind.INDIVIDUAL_LEARNING, "Individual learning plan", "Targets for learning, with the strategies in lessons."),
+    (PlanKind.SEN_SUPPORT, "SEN support plan", "Assess, plan, do, review for a pupil on SEN support."),
+    (PlanKind.ATTENDANCE, "Attendance support plan", "Barriers to attendance and the support agreed with the family."),
+    (PlanKind.BEHAVIOUR, "Behaviour support plan", "Strategies and targets for behaviour."),
+    (
+        PlanKind.PSP,
+        "Pastoral Support Programme (PSP)",
+        "For a pupil at risk of exclusion; links to the behaviour module's PSP.",
+    ),
+    (PlanKind.REINTEGRATION, "Reintegration plan", "Return after a suspension, long absence or off-site provision."),
+    (
+        PlanKind.EARLY_HELP,
+        "Early Help plan (school's part)",
+        "Safeguarding: seen by the DSL team and the keyworker only.",
+    ),
+    (
+        PlanKind.CIN,
+        "Child in Need plan (school's contribution)",
+        "Safeguarding: seen by the DSL team and the keyworker only.",
+    ),
+    (
+        PlanKind.CP_CONTRIBUTION,
+        "Child protection plan (school's contribution)",
+        "Safeguarding: seen by the DSL team and the keyworker only.",
+    ),
+)
+
+
+def ensure_plan_types(school: Any) -> None:
+    """Give `school` the default plan types if it has none (a new school, or first use). A school
+    that has configured its types keeps them as they are."""
+    if PlanType.objects.filter(school=school).exists():
+        return
+    PlanType.objects.bulk_create(
+        [
+            PlanType(school=school, base=base, name=name, description=description, order=i * 10)
+            for i, (base, name, description) in enumerate(DEFAULT_PLAN_TYPES, start=1)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def default_plan_type(school: Any, kind: str) -> PlanType | None:
+    """The school's first type with base `kind` (active ones first)."""
+    ensure_plan_types(school)
+    return PlanType.objects.filter(school=school, base=kind).order_by("-is_active", "order", "pk").first()
+
+
+def _require_plan_type_manager(actor: Any, school: Any, reason: str) -> None:
+    from .rules import may_manage_plan_types
+
+    if not may_manage_plan_types(actor, school):
+        raise _deny(
+            actor,
+            ("support.plantype", 0),
+            pupil=None,
+            reason=reason,
+            message="Only senior leaders and the pastoral lead set up plan types.",
+        )
+
+
+def save_plan_type(
+    actor: Any,
+    *,
+    school: Any,
+    name: str,
+    base: str,
+    description: str = "",
+    is_active: bool = True,
+    order: int = 10,
+    plan_type: PlanType | None = None,
+) -> PlanType:
+    """Add a plan type, or change one (`plan_type`). The base of a type that already has plans
+    cannot change: it decides who sees those plans."""
+    _require_plan_type_manager(actor, school, "support.save_plan_type")
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Give the type a name."
+    if base not in PlanKind.values:
+        errors["base"] = "Choose what the type is based on."
+    clash = PlanType.objects.filter(school=school, name__iexact=name)
+    if plan_type is not None:
+        if plan_type.school_id != school.pk:
+            raise PermissionDenied("That plan type is not this school's.")
+        clash = clash.exclude(pk=plan_type.pk)
+        if base != plan_type.base and plan_type.plans.exists():
+            errors["base"] = (
+                "This type already has plans, so what it is based on cannot change (it decides who sees them). "
+                "Make a new type instead."
+            )
+    if name and clash.exists():
+        errors["name"] = "There is already a plan type with that name."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if plan_type is None:
+            plan_type = PlanType.objects.create(
+                school=school,
+                name=name[:120],
+                base=base,
+                description=description[:300],
+                is_active=is_active,
+                order=order,
+            )
+            audit.record(actor, Verb.CREATE, plan_type, school=school)
+        else:
+            plan_type.name, plan_type.base, plan_type.description = name[:120], base, description[:300]
+            plan_type.is_active, plan_type.order = is_active, order
+            plan_type.save()
+            audit.record(actor, Verb.UPDATE, plan_type, school=school)
+    return plan_type
+
+
+def _check_psp(psp: Any, pupil: Any) -> None:
+    if psp is not None and (psp.school_id != pupil.school_id or psp.pupil_id != pupil.pk):
+        raise ValidationError("That Pastoral Support Programme is not this pupil's.")
+
+
 # Plans ----------------------------------------------------------------------------------------
 
 
@@ -165,19 +291,29 @@ def create_plan(
     actor: Any,
     *,
     pupil: Any,
-    kind: str,
     title: str,
     keyworker: Any,
     started_on: dt.date,
     content: PlanContent,
+    kind: str = "",
+    plan_type: PlanType | None = None,
+    psp: Any = None,
     review_interval_weeks: int = statutory.DEFAULT_REVIEW_WEEKS,
     next_review_on: dt.date | None = None,
 ) -> SupportPlan:
-    """Open a plan for `pupil` with its first version."""
+    """Open a plan for `pupil` with its first version. The plan's type is one of the school's
+    (`plan_type`), or the school's type for a fixed `kind`; its base kind decides who sees it. A
+    plan of a PSP type may carry the behaviour module's PSP for the same pupil."""
     _require_pupil(actor, pupil, "support.create_plan")
-    if kind in {PlanKind.CIN, PlanKind.CP_CONTRIBUTION, PlanKind.EARLY_HELP} and not selectors.is_dsl_team(
-        actor, pupil.school
-    ):
+    if plan_type is not None:
+        if plan_type.school_id != pupil.school_id:
+            raise PermissionDenied("That plan type is not this school's.")
+        if not plan_type.is_active:
+            raise ValidationError("That plan type is no longer offered: choose another.")
+        kind = plan_type.base
+    elif kind in PlanKind.values:
+        plan_type = default_plan_type(pupil.school, kind)
+    if kind in SAFEGUARDING_KINDS and not selectors.is_dsl_team(actor, pupil.school):
         raise _deny(
             actor,
             pupil,
@@ -187,6 +323,9 @@ def create_plan(
         )
     if kind not in PlanKind.values:
         raise ValidationError("Choose a kind of plan.")
+    if psp is not None and kind != PlanKind.PSP:
+        raise ValidationError("Only a plan of a Pastoral Support Programme type links to a PSP.")
+    _check_psp(psp, pupil)
     _check_content(content)
     if not selectors.is_staff_of(keyworker, pupil.school):
         raise ValidationError("The keyworker must be a member of staff at this school.")
@@ -195,6 +334,8 @@ def create_plan(
             school=pupil.school,
             pupil=pupil,
             kind=kind,
+            plan_type=plan_type,
+            psp=psp,
             title=title.strip()[:200],
             keyworker=keyworker,
             started_on=started_on,
@@ -206,7 +347,7 @@ def create_plan(
         chronology.add_entry(
             pupil=pupil,
             kind=Kind.SUPPORT,
-            title=f"{plan.get_kind_display()} opened: {plan.title}",
+            title=f"{plan.type_name} opened: {plan.title}",
             occurred_at=timezone.now(),
             author=actor,
             source=plan,
@@ -214,6 +355,19 @@ def create_plan(
             confidentiality=_confidentiality(plan),
         )
         audit.record(actor, Verb.CREATE, plan, pupil=pupil)
+    return plan
+
+
+def link_psp(actor: Any, *, plan: SupportPlan, psp: Any) -> SupportPlan:
+    """Link a plan of a PSP type to the behaviour module's PSP for the same pupil."""
+    _require_plan(actor, plan, "support.link_psp")
+    if plan.kind != PlanKind.PSP:
+        raise ValidationError("Only a plan of a Pastoral Support Programme type links to a PSP.")
+    _check_psp(psp, plan.pupil)
+    with transaction.atomic():
+        plan.psp = psp
+        plan.save(update_fields=["psp", "updated_at"])
+        audit.record(actor, Verb.UPDATE, plan, pupil=plan.pupil, reason=f"support.link_psp:{psp.pk}")
     return plan
 
 
@@ -233,7 +387,7 @@ def amend_plan(actor: Any, *, plan: SupportPlan, content: PlanContent, reason: s
         chronology.add_entry(
             pupil=plan.pupil,
             kind=Kind.SUPPORT,
-            title=f"{plan.get_kind_display()} amended (version {number})",
+            title=f"{plan.type_name} amended (version {number})",
             author=actor,
             source=plan,
             source_url=reverse("support:plan", args=[plan.pk]),
@@ -311,6 +465,7 @@ def record_review(
             attended_sessions=figures.attendance.present,
             unauthorised_sessions=figures.attendance.unauthorised_absence,
             behaviour=figures.behaviour or {},
+            attainment=figures.attainment,
             recorded_by=actor,
             recorded_at=timezone.now(),
         )
@@ -336,7 +491,7 @@ def record_review(
         chronology.add_entry(
             pupil=plan.pupil,
             kind=Kind.SUPPORT,
-            title=f"{plan.get_kind_display()} reviewed: {review.get_decision_display().lower()}",
+            title=f"{plan.type_name} reviewed: {review.get_decision_display().lower()}",
             author=actor,
             source=plan,
             source_url=reverse("support:plan", args=[plan.pk]),
@@ -477,9 +632,25 @@ def add_members(
     entry_score: int | None = None,
     entry_rating: int | None = None,
 ) -> list[GroupMember]:
-    """Add several pupils at once (from a list or a filter): all of them or none."""
+    """Add several pupils at once (from a search, a filter or an early-warning list): all of them
+    or none. Pupils already in the group are named; the group's capacity is checked for the
+    whole batch before anyone is added."""
     if not pupils:
         raise ValidationError("Choose at least one pupil.")
+    already = GroupMember.objects.filter(group=group, pupil__in=[p.pk for p in pupils]).select_related("pupil")
+    names = sorted(m.pupil.full_name for m in already)
+    if names:
+        raise ValidationError(
+            f"Already in this group: {', '.join(names[:10])}{' and others' if len(names) > 10 else ''}."
+        )
+    active = GroupMember.objects.filter(group=group, left_on__isnull=True).count()
+    free = max(group.intervention.capacity - active, 0)
+    if len(pupils) > free:
+        raise ValidationError(
+            f"The group has {free} place{'s' if free != 1 else ''} left of {group.intervention.capacity}, "
+            f"and {len(pupils)} pupil{'s were' if len(pupils) != 1 else ' was'} chosen: choose fewer pupils "
+            "or raise the intervention's capacity."
+        )
     with transaction.atomic():
         return [
             add_member(
@@ -704,8 +875,10 @@ def record_placement_attendance(
 ) -> PlacementAttendanceResult:
     """Write the provider's report into the register through the attendance module: `B`, `D` or
     `K` for each session attended (domain §2.8, §1.2) and `N` (reason not yet established) for a
-    session the provider says was missed, for the attendance office to resolve."""
-    _require_pupil(actor, placement.pupil, "support.record_placement_attendance")
+    session the provider says was missed, for the attendance office to resolve. `actor` None is
+    the system itself (`manage.py import_csv provider_attendance`)."""
+    if actor is not None:
+        _require_pupil(actor, placement.pupil, "support.record_placement_attendance")
     from apps.attendance import services as attendance
 
     code = statutory.placement_code(placement.provider.kind)
@@ -951,3 +1124,103 @@ def record_appointment_outcome(actor: Any, *, appointment: Any, attended: bool, 
         appointment.save(update_fields=["attended", "outcome", "updated_at"])
         audit.record(actor, Verb.UPDATE, appointment, pupil=appointment.pupil, reason="support.appointment_outcome")
     return appointment
+
+
+# Attainment ---------------------------------------------------------------------------------------
+
+
+def record_attainment(
+    actor: Any,
+    *,
+    pupil: Any,
+    subject: str,
+    assessed_on: dt.date,
+    value: str,
+    target: str = "",
+    measure: str = "Working-at grade",
+    source: str = "Entered",
+) -> Any:
+    """One attainment figure for a pupil (a working-at grade in a subject, say), shown beside the
+    reviews of the pupil's plans."""
+    from .models import AttainmentRecord
+
+    _require_pupil(actor, pupil, "support.record_attainment")
+    errors: dict[str, str] = {}
+    if not subject.strip():
+        errors["subject"] = "Give the subject."
+    if not value.strip():
+        errors["value"] = "Give the value (for example the working-at grade)."
+    if assessed_on > timezone.localdate():
+        errors["assessed_on"] = "An assessment cannot be dated in the future."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = AttainmentRecord.objects.create(
+            school=pupil.school,
+            pupil=pupil,
+            subject=subject.strip()[:80],
+            assessed_on=assessed_on,
+            measure=(measure.strip() or "Working-at grade")[:60],
+            value=value.strip()[:20],
+            target=target.strip()[:20],
+            source=source[:120],
+            recorded_by=actor,
+        )
+        audit.record(actor, Verb.CREATE, record, pupil=pupil, school=pupil.school)
+    return record
+
+
+# Reintegration phases and part-time timetables ------------------------------------------------------
+
+
+def link_phase_part_time(
+    actor: Any,
+    *,
+    phase: ReintegrationPhase,
+    timetable: Any = None,
+    attended_sessions: Sequence[str] = (),
+    parent_agreed_on: dt.date | None = None,
+    next_review: dt.date | None = None,
+    not_to_manage_behaviour: bool = False,
+    la_notified_on: dt.date | None = None,
+) -> ReintegrationPhase:
+    """Mark a phase as reducing hours and link it to the attendance module's part-time timetable
+    (domain §1.8): an existing `timetable` of the pupil's, or a new one made through
+    `apps.attendance.services.start_part_time_timetable` from the phase's dates, the sessions the
+    pupil attends and the plan as the reason. Starting one is attendance-office work: anyone else
+    is refused with a message saying whom to ask."""
+    from apps.attendance import services as attendance
+
+    plan = phase.reintegration.plan
+    _require_plan(actor, plan, "support.link_phase_part_time")
+    if phase.part_time_id is not None:
+        raise ValidationError("This phase is already linked to a part-time timetable.")
+    if timetable is not None:
+        if timetable.school_id != plan.school_id or timetable.pupil_id != plan.pupil_id:
+            raise ValidationError("That part-time timetable is not this pupil's.")
+    else:
+        try:
+            # Its own transaction: a refusal is audited by the attendance module and stays audited.
+            timetable = attendance.start_part_time_timetable(
+                actor,
+                pupil=plan.pupil,
+                start_date=phase.starts_on,
+                planned_end_date=phase.ends_on,
+                attended_sessions=list(attended_sessions),
+                reason=f"Reintegration plan: {phase.timetable}"[:500],
+                parent_agreed_on=parent_agreed_on,
+                next_review=next_review or phase.ends_on,
+                not_to_manage_behaviour=not_to_manage_behaviour,
+                la_notified_on=la_notified_on,
+            )
+        except PermissionDenied:
+            raise PermissionDenied(
+                "Only the attendance office starts a part-time timetable. Ask them to record it, "
+                "then link it to this phase."
+            ) from None
+    with transaction.atomic():
+        phase.part_time = timetable
+        phase.reduces_hours = True
+        phase.save(update_fields=["part_time", "reduces_hours"])
+        audit.record(actor, Verb.UPDATE, plan, pupil=plan.pupil, reason=f"support.phase_part_time:{timetable.pk}")
+    return phase

@@ -24,8 +24,8 @@ from apps.audit.models import Verb
 from apps.people import selectors as people_selectors
 
 from . import forms, selectors, services, statutory
-from .models import PlanStatus, ReviewDecision
-from .rules import LEAD_ROLES
+from .models import PlanKind, PlanStatus, ReviewDecision
+from .rules import LEAD_ROLES, PLAN_TYPE_ROLES
 
 STAFF_ROLES = set(Role.values) - AGGREGATE_ONLY_ROLES
 T = TypeVar("T")
@@ -124,11 +124,25 @@ def reassign(request: HearthRequest) -> HttpResponse:
 def plan_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
     pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
     staff = selectors.school_staff(request.school)
+    services.ensure_plan_types(request.school)
+    types = selectors.plan_types(request.school, active_only=True)
+    psps = selectors.pupil_psps(request.school, request.user, pupil)
+    initial: dict[str, Any] = {"keyworker": request.user.pk, "started_on": _today(), "review_interval_weeks": 6}
+    chosen_psp = request.GET.get("psp", "")
+    if chosen_psp.isdigit() and any(p.pk == int(chosen_psp) for p in psps):
+        initial["psp"] = int(chosen_psp)
+        psp_type = types.filter(base=PlanKind.PSP).first()
+        if psp_type is not None:
+            initial |= {"plan_type": psp_type.pk, "title": "Pastoral Support Programme"}
+    from apps.behaviour.models import PastoralSupportProgramme
+
     form = forms.NewPlanForm(
         request.POST or None,
         staff=staff,
         keyworkers=selectors.support_staff(request.school),
-        initial={"keyworker": request.user.pk, "started_on": _today(), "review_interval_weeks": 6},
+        plan_types=types,
+        psps=PastoralSupportProgramme.objects.filter(pk__in=[p.pk for p in psps]),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -137,7 +151,8 @@ def plan_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
             lambda: services.create_plan(
                 request.user,
                 pupil=pupil,
-                kind=d["kind"],
+                plan_type=d["plan_type"],
+                psp=d.get("psp"),
                 title=d["title"],
                 keyworker=d["keyworker"],
                 started_on=d["started_on"],
@@ -165,14 +180,103 @@ def _plan_context(request: HearthRequest, plan: Any, number: int | None = None) 
         "overdue": plan.is_active and statutory.review_is_overdue(plan.next_review_on, _today()),
         "phases": selectors.phase_attendance(plan, _today()),
         "reintegration": getattr(plan, "reintegration", None),
+        "psp": selectors.linked_psp(plan, request.user),
     }
+
+
+def _plan_page(request: HearthRequest, plan: Any, **forms_given: Any) -> HttpResponse:
+    context = _plan_context(request, plan)
+    if plan.kind == PlanKind.PSP and plan.psp_id is None and plan.is_active:
+        from apps.behaviour.models import PastoralSupportProgramme
+
+        psps = selectors.pupil_psps(request.school, request.user, plan.pupil)
+        context["psp_form"] = forms_given.get("psp_form") or (
+            forms.LinkPSPForm(psps=PastoralSupportProgramme.objects.filter(pk__in=[p.pk for p in psps]))
+            if psps
+            else None
+        )
+    timetables = None
+    phase_forms = []
+    for phase, _summary in context["phases"]:
+        if phase.part_time_id is None:
+            if timetables is None:
+                timetables = selectors.pupil_part_time_timetable_qs(request.school, plan.pupil)
+            given = forms_given.get("phase_form")
+            phase_forms.append(
+                (
+                    phase,
+                    given
+                    if given is not None and given.prefix == f"phase{phase.pk}"
+                    else forms.PhasePartTimeForm(
+                        timetables=timetables,
+                        prefix=f"phase{phase.pk}",
+                        initial={"next_review": phase.ends_on},
+                    ),
+                )
+            )
+    context["phase_forms"] = phase_forms
+    return render(request, "support/plan.html", context)
 
 
 @login_required
 @role_required(STAFF_ROLES)
 def plan(request: HearthRequest, plan_id: int) -> HttpResponse:
     found = selectors.get_plan(request.school, request.user, plan_id)
-    return render(request, "support/plan.html", _plan_context(request, found))
+    return _plan_page(request, found)
+
+
+@login_required
+@role_required(PASTORAL_TEAM)
+@require_POST
+def plan_link_psp(request: HearthRequest, plan_id: int) -> HttpResponse:
+    from apps.behaviour.models import PastoralSupportProgramme
+
+    found = selectors.get_plan(request.school, request.user, plan_id, audit_view=False)
+    psps = selectors.pupil_psps(request.school, request.user, found.pupil)
+    form = forms.LinkPSPForm(request.POST, psps=PastoralSupportProgramme.objects.filter(pk__in=[p.pk for p in psps]))
+    linked = None
+    if form.is_valid():
+        linked = _attempt(form, lambda: services.link_psp(request.user, plan=found, psp=form.cleaned_data["psp"]))
+    if linked is not None:
+        messages.success(request, "The plan is linked to the PSP.")
+        return redirect("support:plan", plan_id=found.pk)
+    return _plan_page(request, found, psp_form=form)
+
+
+@login_required
+@role_required(PASTORAL_TEAM)
+@require_POST
+def phase_part_time(request: HearthRequest, phase_id: int) -> HttpResponse:
+    phase = selectors.get_phase(request.school, request.user, phase_id)
+    plan = phase.reintegration.plan
+    form = forms.PhasePartTimeForm(
+        request.POST,
+        timetables=selectors.pupil_part_time_timetable_qs(request.school, plan.pupil),
+        prefix=f"phase{phase.pk}",
+    )
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            done = _attempt(
+                form,
+                lambda: services.link_phase_part_time(
+                    request.user,
+                    phase=phase,
+                    timetable=d.get("existing"),
+                    attended_sessions=d.get("attended_sessions") or [],
+                    parent_agreed_on=d.get("parent_agreed_on"),
+                    next_review=d.get("next_review"),
+                    la_notified_on=d.get("la_notified_on"),
+                    not_to_manage_behaviour=d.get("not_to_manage_behaviour", False),
+                ),
+            )
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+            done = None
+        if done is not None:
+            messages.success(request, "The phase is linked to its part-time timetable.")
+            return redirect("support:plan", plan_id=plan.pk)
+    return _plan_page(request, plan, phase_form=form)
 
 
 @login_required
@@ -352,13 +456,48 @@ def _group_for(request: HearthRequest, group_id: int) -> Any:
     return group
 
 
+def _group_candidates(request: HearthRequest, group: Any) -> tuple[str, list[Any], bool, dict[str, Any]]:
+    """(how they were found, the pupils, whether they start ticked, the forms) from the query."""
+    today = _today()
+    search = forms.PupilSearchForm(request.GET or None)
+    filter_form = forms.MemberFilterForm(
+        request.GET if request.GET.get("filter") else None,
+        forms_qs=people_selectors.forms(request.school),
+    )
+    early = forms.EarlyWarningForm(request.GET if request.GET.get("early") else None)
+    found: tuple[str, list[Any], bool] = ("", [], False)
+    if request.GET.get("early") and early.is_valid():
+        d = early.cleaned_data
+        if d["early"] == "pa":
+            found = (
+                "Persistent absentees this school year",
+                selectors.persistent_absentee_candidates(group, request.user, today),
+                True,
+            )
+        else:
+            points, weeks = d.get("points") or 10, d.get("weeks") or 6
+            found = (
+                f"{points} or more negative behaviour points in the last {weeks} weeks",
+                selectors.behaviour_candidates(group, request.user, today, points=points, weeks=weeks),
+                True,
+            )
+    elif request.GET.get("filter") and filter_form.is_valid():
+        found = (
+            "Pupils matching the filter",
+            selectors.filter_candidates(group, request.user, filter_form.criteria(), today),
+            True,
+        )
+    elif request.GET.get("q") is not None and search.is_valid():
+        query = search.cleaned_data.get("q", "")
+        found = (f"Pupils matching “{query}”", selectors.search_candidates(group, request.user, query, today), False)
+    return found[0], found[1], found[2], {"search": search, "filter_form": filter_form, "early_form": early}
+
+
 @login_required
 @role_required(PASTORAL_TEAM)
 def group(request: HearthRequest, group_id: int) -> HttpResponse:
     found = _group_for(request, group_id)
-    pupils = people_selectors.visible_pupils(request.school, request.user, on_roll_on=_today()).order_by(
-        "legal_surname", "legal_forename"
-    )
+    pupils = people_selectors.visible_pupils(request.school, request.user, on_roll_on=_today())
     form = forms.AddMemberForm(request.POST or None, pupils=pupils, initial={"joined_on": _today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -367,16 +506,28 @@ def group(request: HearthRequest, group_id: int) -> HttpResponse:
         if added is not None:
             messages.success(request, f"{len(added)} pupil{'s' if len(added) != 1 else ''} added to the group.")
             return redirect("support:group", group_id=found.pk)
-    return render(
-        request,
-        "support/group.html",
-        {
-            "group": found,
-            "members": selectors.group_members(found),
-            "sessions": selectors.group_sessions(found),
-            "form": form,
-        },
-    )
+    source, candidates, ticked, choosers = _group_candidates(request, found)
+    if request.method == "POST":
+        # Show again the pupils that were chosen, so nothing is lost.
+        chosen = {int(v) for v in request.POST.getlist("pupils") if v.isdigit()}
+        candidates = list(pupils.filter(pk__in=chosen).order_by("legal_surname", "legal_forename"))
+        source, ticked = "The pupils you chose", True
+    context = {
+        "group": found,
+        "form": form,
+        "source": source,
+        "candidates": candidates,
+        "ticked": ticked,
+        "searched": request.GET.get("q") is not None,
+        "places_left": max(
+            found.intervention.capacity - sum(1 for m in selectors.group_members(found) if m.left_on is None), 0
+        ),
+        **choosers,
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "support/_candidates.html", context)
+    context |= {"members": selectors.group_members(found), "sessions": selectors.group_sessions(found)}
+    return render(request, "support/group.html", context)
 
 
 @login_required
@@ -518,6 +669,10 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
         request.POST if action == "contact" else None, prefix="contact", initial={"contacted_on": _today()}
     )
     confirm_form = forms.SafeguardingConfirmationForm(request.POST if action == "confirm" else None, prefix="sg")
+    import_form = forms.CSVUploadForm(
+        request.POST if action == "import" else None, request.FILES if action == "import" else None, prefix="csv"
+    )
+    import_errors: list[str] = []
     done: Any = None
     if action == "attendance" and attendance_form.is_valid():
         attended, missed = attendance_form.sessions()
@@ -532,6 +687,26 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
             contact_form,
             lambda: services.add_placement_contact(request.user, placement=found, **contact_form.cleaned_data),
         )
+    elif action == "import" and import_form.is_valid():
+        from apps.attendance.csv_io import ImportRejected
+
+        from .csv_import import import_provider_attendance
+
+        try:
+            result = import_provider_attendance(
+                found, import_form.lines(), actor=request.user, dry_run=import_form.cleaned_data["dry_run"]
+            )
+        except ImportRejected as rejected:
+            import_errors = [*rejected.errors]
+            if rejected.error_count > len(rejected.errors):
+                import_errors.append(f"… and {rejected.error_count - len(rejected.errors)} more.")
+            import_form.add_error(None, f"{rejected.error_count} row(s) are wrong: nothing was imported.")
+        except ValidationError as error:
+            for message in error.messages:
+                import_form.add_error(None, message)
+        else:
+            messages.success(request, result.summary())
+            return redirect("support:placement", placement_id=found.pk)
     elif action == "confirm" and confirm_form.is_valid():
         done = _attempt(
             confirm_form,
@@ -556,9 +731,73 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
             "attendance_form": attendance_form,
             "contact_form": contact_form,
             "confirm_form": confirm_form,
+            "import_form": import_form,
+            "import_errors": import_errors,
             "needs_confirmation": statutory.placement_needs_safeguarding_confirmation(found.safeguarding_confirmed_on),
         },
     )
+
+
+# Attainment --------------------------------------------------------------------------------------
+
+
+@login_required
+@role_required(PASTORAL_TEAM)
+def pupil_attainment(request: HearthRequest, pupil_id: int) -> HttpResponse:
+    pupil = people_selectors.get_pupil(request.school, request.user, pupil_id)
+    form = forms.AttainmentForm(request.POST or None, initial={"assessed_on": _today(), "measure": "Working-at grade"})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        made = _attempt(form, lambda: services.record_attainment(request.user, pupil=pupil, **d))
+        if made is not None:
+            messages.success(request, f"{made.subject}: {made.value} recorded.")
+            return redirect("support:pupil_attainment", pupil_id=pupil.pk)
+    return render(
+        request,
+        "support/attainment.html",
+        {"pupil": pupil, "form": form, "records": selectors.pupil_attainment(request.school, pupil)},
+    )
+
+
+# Plan types ------------------------------------------------------------------------------------------
+
+
+@login_required
+@role_required(PLAN_TYPE_ROLES)
+def plan_types(request: HearthRequest) -> HttpResponse:
+    services.ensure_plan_types(request.school)
+    form = forms.PlanTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = _attempt(form, lambda: services.save_plan_type(request.user, school=request.school, **form.cleaned_data))
+        if made is not None:
+            messages.success(request, f"“{made.name}” added.")
+            return redirect("support:plan_types")
+    return render(request, "support/plan_types.html", {"types": selectors.plan_types(request.school), "form": form})
+
+
+@login_required
+@role_required(PLAN_TYPE_ROLES)
+def plan_type(request: HearthRequest, type_id: int) -> HttpResponse:
+    found = selectors.get_plan_type(request.school, request.user, type_id)
+    form = forms.PlanTypeForm(
+        request.POST or None,
+        initial={
+            "name": found.name,
+            "description": found.description,
+            "base": found.base,
+            "is_active": found.is_active,
+            "order": found.order,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.save_plan_type(request.user, school=request.school, plan_type=found, **form.cleaned_data),
+        )
+        if saved is not None:
+            messages.success(request, f"“{saved.name}” saved.")
+            return redirect("support:plan_types")
+    return render(request, "support/plan_type.html", {"plan_type": found, "form": form})
 
 
 # Questionnaires ---------------------------------------------------------------------------------

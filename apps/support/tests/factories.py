@@ -111,3 +111,57 @@ def make_placement(**kwargs: Any) -> Placement:
 def make_provider(**kwargs: Any) -> Provider:
     provider: Any = ProviderFactory(**kwargs)
     return provider  # type: ignore[no-any-return]
+
+
+def make_psp(pupil: Any, coordinator: Any, **extra: Any) -> Any:
+    """A Pastoral Support Programme in the behaviour module, written straight to the table."""
+    from apps.behaviour.models import PastoralSupportProgramme
+
+    return PastoralSupportProgramme.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        start_date=extra.pop("start_date", dt.date(2026, 9, 14)),
+        end_date=extra.pop("end_date", dt.date(2027, 1, 4)),
+        coordinator=coordinator,
+        reason=extra.pop("reason", "Two suspensions this term"),
+        targets=extra.pop("targets", "Stay in lessons for the whole of period 5"),
+        **extra,
+    )
+
+
+def make_part_time(pupil: Any, recorded_by: Any, **extra: Any) -> Any:
+    """A part-time timetable in the attendance module, written straight to the table."""
+    from apps.attendance.models import PartTimeTimetable
+
+    return PartTimeTimetable.objects.create(
+        school=pupil.school,
+        pupil=pupil,
+        start_date=extra.pop("start_date", dt.date(2026, 9, 14)),
+        planned_end_date=extra.pop("planned_end_date", dt.date(2026, 9, 25)),
+        attended_sessions=extra.pop("attended_sessions", ["0AM", "1AM", "2AM", "3AM", "4AM"]),
+        reason=extra.pop("reason", "Reintegration"),
+        parent_agreed_on=extra.pop("parent_agreed_on", dt.date(2026, 9, 10)),
+        next_review=extra.pop("next_review", dt.date(2026, 9, 21)),
+        recorded_by=recorded_by,
+        recorded_at=timezone.now(),
+        **extra,
+    )
+
+
+def make_reintegration(pupil: Any, keyworker: Any, *, reduces_hours: bool = True) -> Any:
+    """A reintegration plan with two phases (the first with fewer hours), straight to the tables."""
+    from apps.support.models import Reintegration, ReintegrationPhase
+
+    plan = make_plan(pupil, keyworker, kind=PlanKind.REINTEGRATION, title="Reintegration after a suspension")
+    reintegration = Reintegration.objects.create(plan=plan, reason="suspension")
+    ReintegrationPhase.objects.create(
+        reintegration=reintegration,
+        starts_on=dt.date(2026, 9, 14),
+        ends_on=dt.date(2026, 9, 18),
+        timetable="Mornings only",
+        reduces_hours=reduces_hours,
+    )
+    ReintegrationPhase.objects.create(
+        reintegration=reintegration, starts_on=dt.date(2026, 9, 21), ends_on=dt.date(2026, 9, 25), timetable="Full days"
+    )
+    return plan

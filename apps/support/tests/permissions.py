@@ -6,8 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from apps.support.models import PlanKind
-from apps.support.tests.factories import GroupFactory, MemberFactory, PlacementFactory, make_plan
+from apps.support.tests.factories import (
+    GroupFactory,
+    MemberFactory,
+    PlacementFactory,
+    make_part_time,
+    make_plan,
+    make_psp,
+    make_reintegration,
+)
 from tests.permissions import ANONYMOUS, PASTORAL_TEAM, SIGNED_IN, Case
+
+PLAN_TYPE_MANAGERS = frozenset({"pastoral_lead", "headteacher", "senior_leader"})
 
 LEADS = frozenset({"pastoral_lead", "dsl", "deputy_dsl", "headteacher", "senior_leader"})
 OTHER_SCHOOL_TEAM = frozenset({"other_school_dsl"})
@@ -106,6 +116,35 @@ def _slot_kwargs(p: Any) -> dict[str, Any]:
     return {"appointment_id": slot.pk}
 
 
+def _psp_plan(p: Any) -> dict[str, Any]:
+    return {"plan_id": make_plan(p.pupil, p.pastoral, kind=PlanKind.PSP, title="PSP").pk}
+
+
+def _psp_data(p: Any) -> dict[str, Any]:
+    return {"psp": make_psp(p.pupil, p.pastoral).pk}
+
+
+def _phase(p: Any) -> dict[str, Any]:
+    plan = make_reintegration(p.pupil, p.pastoral)
+    return {"phase_id": plan.reintegration.phases.order_by("starts_on").first().pk}
+
+
+def _phase_data(p: Any) -> dict[str, Any]:
+    """Link the attendance office's existing record (the pastoral team may do this)."""
+    from apps.support.models import ReintegrationPhase
+
+    phase = ReintegrationPhase.objects.filter(reduces_hours=True, part_time__isnull=True).latest("pk")
+    return {f"phase{phase.pk}-existing": make_part_time(p.pupil, p.attendance_officer).pk}
+
+
+def _plan_type(p: Any) -> dict[str, Any]:
+    from apps.support.models import PlanType
+    from apps.support.services import ensure_plan_types
+
+    ensure_plan_types(p.school)
+    return {"type_id": PlanType.objects.filter(school=p.school).order_by("pk").first().pk}  # type: ignore[union-attr]
+
+
 CASES = [
     Case("support:caseload", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
     Case("support:team", LEADS | OTHER_SCHOOL_TEAM),
@@ -140,4 +179,35 @@ CASES = [
     Case("support:answer", SIGNED_IN | ANONYMOUS, kwargs=_token_kwargs),
     Case("support:appointments", PASTORAL_TEAM | OTHER_SCHOOL_TEAM),
     Case("support:appointment", PASTORAL_TEAM, kwargs=_slot_kwargs),
+    Case("support:plan_link_psp", PASTORAL_TEAM, kwargs=_psp_plan, method="POST", data=_psp_data),
+    Case("support:phase_part_time", PASTORAL_TEAM, kwargs=_phase, method="POST", data=_phase_data),
+    Case("support:plan_types", PLAN_TYPE_MANAGERS),
+    Case("support:plan_type", PLAN_TYPE_MANAGERS, kwargs=_plan_type),
+    Case("support:pupil_attainment", PASTORAL_TEAM, kwargs=_pupil),
+    Case(
+        "support:pupil_attainment",
+        PASTORAL_TEAM,
+        kwargs=_pupil,
+        method="POST",
+        data=lambda p: {"subject": "English", "assessed_on": "2026-11-02", "measure": "Working-at grade", "value": "5"},
+        note="record",
+    ),
+    # The API: plans as the plan pages (the persona pupil's ordinary plan: the pastoral team);
+    # interventions and groups as the intervention pages.
+    Case("support-plan-list", PASTORAL_TEAM | OTHER_SCHOOL_TEAM, note="api", ok=frozenset({200})),
+    Case(
+        "support-plan-detail",
+        PASTORAL_TEAM,
+        kwargs=lambda p: {"pk": make_plan(p.pupil, p.pastoral).pk},
+        note="api",
+        ok=frozenset({200}),
+    ),
+    Case("support-intervention-list", PASTORAL_TEAM | OTHER_SCHOOL_TEAM, note="api", ok=frozenset({200})),
+    Case(
+        "support-intervention-detail",
+        PASTORAL_TEAM,
+        kwargs=lambda p: {"pk": _group(p).intervention_id},
+        note="api",
+        ok=frozenset({200}),
+    ),
 ]

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from apps.attendance import services as attendance
 from apps.audit.models import AuditEvent, Verb
-from apps.support.models import PlanReview, SessionAttendance, SupportPlan
+from apps.support.models import PlanReview, PlanType, SessionAttendance, SupportPlan
 from apps.support.tests.factories import MemberFactory, make_group, make_placement, make_plan
 
 MON = dt.date(2026, 9, 14)
@@ -59,7 +59,7 @@ def test_a_review_without_ratings_shows_errors_and_keeps_the_input(personas, cli
 
 def test_opening_a_plan_through_the_form(personas, client_for):
     data = {
-        "kind": "attendance",
+        "plan_type": PlanType.objects.get(school=personas.school, base="attendance").pk,
         "title": "Mornings",
         "keyworker": personas.pastoral.pk,
         "started_on": "2026-11-02",
@@ -75,12 +75,13 @@ def test_opening_a_plan_through_the_form(personas, client_for):
     assert response.status_code == 302
     plan = SupportPlan.objects.get()
     assert plan.next_review_on == dt.date(2026, 11, 30)
+    assert plan.kind == "attendance" and plan.type_name == "Attendance support plan"
     assert plan.versions.get().actions.get().owner == personas.pastoral_lead
 
 
 def test_an_action_without_an_owner_is_refused_with_a_message(personas, client_for):
     data = {
-        "kind": "attendance",
+        "plan_type": PlanType.objects.get(school=personas.school, base="attendance").pk,
         "title": "Mornings",
         "keyworker": personas.pastoral.pk,
         "started_on": "2026-11-02",
@@ -155,7 +156,10 @@ def test_adding_several_pupils_to_a_group_is_all_or_nothing(personas, client_for
     client = client_for(personas.pastoral)
     data = {"pupils": [personas.pupil.pk, personas.sibling.pk], "need": "semh", "joined_on": "2026-09-15"}
     response = client.post(url, data)
-    assert response.status_code == 200 and "The group is full" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 200 and "The group has 1 place left of 1, and 2 pupils were chosen" in body
+    # The chosen pupils are shown again, ticked, so nothing is lost.
+    assert f'value="{personas.sibling.pk}" id="cand-{personas.sibling.pk}" checked' in body
     assert not group.members.exists()
     group.intervention.capacity = 4
     group.intervention.save()
