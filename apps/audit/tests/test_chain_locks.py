@@ -56,7 +56,7 @@ def test_a_held_school_chain_blocks_only_its_own_school():
 def test_concurrent_writers_of_one_school_keep_one_unbroken_chain():
     """The one-statement append (PostgreSQL): many writers of one school at once, each inside a
     longer transaction as a register save is, still link every event to the one before it."""
-    school = SchoolFactory()
+    school: Any = SchoolFactory()
     record("system", Verb.VIEW, ("thing", 0), school=school)  # the chain head exists: the fast path
 
     def writer(n: int) -> None:
