@@ -196,6 +196,19 @@ def settle(table: str) -> None:
             cursor.execute("ANALYZE")
 
 
+def count_summaries(school: Any) -> float:
+    """The marks went in by COPY, past `apply_marks`: count the per-pupil per-year summaries
+    set-based, as `manage.py rebuild_attendance_summaries` does. Returns the seconds taken."""
+    from apps.attendance import summaries
+    from apps.attendance.models import PupilYearSummary
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        summaries.rebuild(school)
+    settle(PupilYearSummary._meta.db_table)
+    return time.perf_counter() - started
+
+
 def _builders() -> list[tuple[str, Any]]:
     found = []
     for config in django_apps.get_app_configs():
@@ -287,6 +300,7 @@ def build_school(
         )
     settle(Mark._meta.db_table)
     timings["marks"] = time.perf_counter() - started
+    timings["summaries"] = count_summaries(school)
     started = time.perf_counter()
     _chronology_notes(ctx, random.Random(f"notes-{seed}"))
     timings["chronology_notes"] = time.perf_counter() - started
@@ -427,4 +441,5 @@ def build_trust(schools: int, pupils_per_school: int, year_start: int, seed: int
     started = time.perf_counter()
     settle(Mark._meta.db_table)
     timings["vacuum_analyze"] = time.perf_counter() - started
+    timings["summaries"] = count_summaries(None)
     return BenchTrust(trust, made, len(pupil_rows), count, start, end, timings)

@@ -622,15 +622,12 @@ def burst(
 
 
 def _pa_by_school_hearth(trust: BenchTrust) -> dict[int, tuple[int, int]]:
-    """Hearth's way today: the attendance selector per school, PA counted from the summaries."""
-    from apps.attendance import selectors
+    """Hearth's way: the per-pupil per-school-year summary rows (`PupilYearSummary`, kept by
+    `apply_marks` and the import), one row per pupil, PA tested on exact integers."""
+    from apps.attendance import summaries
 
-    result = {}
-    for school in trust.schools:
-        summaries = selectors.attendance_summaries(school, None, trust.year_start, trust.year_end)
-        pupils = [s for s in summaries.values() if s.possible_sessions]
-        result[school.pk] = (sum(1 for s in pupils if s.persistent_absentee), len(pupils))
-    return result
+    found = summaries.persistent_absence_by_school(trust.schools, trust.year_start.year)
+    return {pk: (pa, pupils) for pk, (pupils, pa, _sa) in found.items()}
 
 
 def _pa_by_school_floor(trust: BenchTrust) -> dict[int, tuple[int, int]]:
@@ -658,56 +655,12 @@ def _pa_by_school_floor(trust: BenchTrust) -> dict[int, tuple[int, int]]:
         return {row[0]: (int(row[1]), int(row[2])) for row in cursor.fetchall()}
 
 
-def _summary_table_prototype(trust: BenchTrust, reps: int) -> dict[str, Any]:
-    """The fix the trust report needs, measured: per pupil and school year, the four counts kept
-    in a small table (which `apply_marks`, the one writer of marks, would maintain in the same
-    transaction). Built here once from the marks; the report then reads one row per pupil."""
-    from apps.attendance import statutory
-
-    absent = sorted(statutory.AUTHORISED_CODES | statutory.UNAUTHORISED_CODES)
-    np = sorted(statutory.NOT_POSSIBLE_CODES)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_pupil_year")
-        started = time.perf_counter()
-        cursor.execute(
-            f"""
-            CREATE TABLE bench_pupil_year AS
-            SELECT m.school_id, m.pupil_id,
-                   SUM(CASE WHEN m.code IN ({", ".join(["%s"] * len(np))}) THEN 0 ELSE 1 END) AS possible,
-                   SUM(CASE WHEN m.code IN ({", ".join(["%s"] * len(absent))}) THEN 1 ELSE 0 END) AS absent
-            FROM attendance_mark m JOIN people_pupil p ON p.id = m.pupil_id
-            WHERE m.date >= %s AND m.date <= %s
-              AND m.date >= p.admission_date AND (p.leaving_date IS NULL OR m.date <= p.leaving_date)
-            GROUP BY m.school_id, m.pupil_id
-            """,  # noqa: S608 - placeholders only
-            [*np, *absent, trust.year_start, trust.year_end],
-        )
-        built_in = time.perf_counter() - started
-        cursor.execute("CREATE INDEX bench_pupil_year_school ON bench_pupil_year (school_id)")
-        cursor.execute("ANALYZE bench_pupil_year")
-        ids = [s.pk for s in trust.schools]
-        sql = f"""
-            SELECT school_id, SUM(CASE WHEN absent * 10 >= possible THEN 1 ELSE 0 END), COUNT(*)
-            FROM bench_pupil_year WHERE possible > 0 AND school_id IN ({", ".join(["%s"] * len(ids))})
-            GROUP BY school_id
-        """  # noqa: S608 - placeholders only
-
-        def report() -> dict[int, tuple[int, int]]:
-            cursor.execute(sql, ids)
-            return {row[0]: (int(row[1]), int(row[2])) for row in cursor.fetchall()}
-
-        times, answer = repeat(report, max(reps, 3))
-        cursor.execute("DROP TABLE bench_pupil_year")
-    return {"seconds": statistics.median(times), "answer": answer, "built_from_marks_seconds": built_in}
-
-
 def trust_report(db: str, scale: str, trust: BenchTrust, reps: int) -> list[Measure]:
     hearth_fn: Callable[[], dict[int, tuple[int, int]]] = lambda: _pa_by_school_hearth(trust)  # noqa: E731
     hearth_times, hearth_result = repeat(hearth_fn, reps)
     floor_times, floor_result = repeat(lambda: _pa_by_school_floor(trust), max(reps, 3))
     value = statistics.median(hearth_times)
     floor_value = statistics.median(floor_times)
-    prototype = _summary_table_prototype(trust, reps)
     pa = sum(v[0] for v in hearth_result.values())
     pupils = sum(v[1] for v in hearth_result.values())
     return [
@@ -729,10 +682,8 @@ def trust_report(db: str, scale: str, trust: BenchTrust, reps: int) -> list[Meas
                 "pa_rate_pct": round(100 * pa / pupils, 2) if pupils else None,
                 "same_answer_as_floor": hearth_result == floor_result,
                 "floor_spread": spread(floor_times),
-                "via": "apps.attendance.selectors.attendance_summaries per school",
-                "summary_table_prototype_seconds": prototype["seconds"],
-                "summary_table_prototype_same_answer": prototype["answer"] == floor_result,
-                "summary_table_built_from_marks_seconds": prototype["built_from_marks_seconds"],
+                "via": "apps.attendance.summaries.persistent_absence_by_school (PupilYearSummary rows)",
+                "summaries_counted_from_marks_seconds": trust.timings.get("summaries"),
                 "generation_seconds": trust.timings,
             },
         )

@@ -51,8 +51,9 @@ def markdown(document: dict[str, Any]) -> str:
             )
         elif m["name"].startswith("trust_report"):
             notes = (
-                f"{d['schools']} schools, {d['marks']:,} marks, PA {d['pa_rate_pct']}%; summary-table design "
-                f"{d['summary_table_prototype_seconds'] * 1000:.1f} ms"
+                f"{d['schools']} schools, {d['marks']:,} marks, PA {d['pa_rate_pct']}%, same answer as floor: "
+                f"{d['same_answer_as_floor']}; summaries counted from the marks in "
+                f"{d.get('summaries_counted_from_marks_seconds') or 0:.1f} s"
             )
         elif m["name"].startswith("attendance_summary"):
             notes = f"{d['pupils']} pupils, {d['from']} to {d['to']}, same answer as floor: {d['same_answer_as_floor']}"

@@ -26,7 +26,7 @@ from apps.audit.models import Verb
 from apps.core.models import School
 from apps.people.models import Pupil
 
-from . import statutory
+from . import statutory, summaries
 from .models import Mark, Source
 from .selectors import attendance_summaries
 from .services import MarkRow, apply_marks
@@ -125,6 +125,9 @@ class _Writer:
         # because a session given twice in the file is refused).
         self.before_max_id = Mark.objects.order_by("-id").values_list("id", flat=True).first() or 0
         self.school_has_marks = Mark.objects.filter(school=school).exists()
+        # School years that marks were inserted into without `apply_marks`: their per-pupil
+        # summaries are recounted set-based once, at the end (`finish`).
+        self.inserted_years: set[int] = set()
 
     def write(self, batch: list[MarkRow]) -> None:
         if not batch:
@@ -137,6 +140,15 @@ class _Writer:
         else:
             self._insert(batch)
             self.report.created += len(batch)
+            dates = [r.date for r in batch]
+            first, last = summaries.school_year(min(dates)), summaries.school_year(max(dates))
+            self.inserted_years.update(range(first, last + 1))
+
+    def finish(self) -> None:
+        """Recount the per-pupil per-year summaries of the years inserted into (one set-based
+        `INSERT … SELECT` per year, in the import's transaction)."""
+        if self.inserted_years:
+            summaries.refresh(self.school, years=self.inserted_years)
 
     def _may_clash(self, batch: list[MarkRow]) -> bool:
         if not self.school_has_marks:
@@ -306,6 +318,7 @@ def import_attendance(
             report.dry_run = dry_run
             if dry_run:
                 raise _Rollback
+            writer.finish()
             audit.record(
                 actor or "import",
                 Verb.IMPORT,

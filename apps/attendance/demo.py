@@ -16,7 +16,7 @@ from django.utils import timezone
 from apps.accounts.models import Role
 from apps.demo.context import DemoContext
 
-from . import statutory
+from . import statutory, summaries
 from .models import (
     AttendanceSettings,
     LadderStep,
@@ -167,6 +167,8 @@ def seed(ctx: DemoContext) -> None:
             code = "N" if rng.random() < 0.03 else ("I" if rng.random() < 0.02 else "/")
             batch.append((school.pk, pupil.pk, today, "AM", code, None, now, Source.DEMO))
     total += _insert(batch)
+    # The marks went in as plain rows: count the per-pupil per-year summaries once, set-based.
+    summaries.refresh(school)
     ctx.say(f"{total} attendance marks from {start:%d/%m/%Y}")
     if holiday_taker is not None and officer is not None:
         _penalty_case(ctx, holiday_taker, officer)

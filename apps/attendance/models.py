@@ -621,3 +621,36 @@ class LetterTemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Letter template version {self.edited_at:%d/%m/%Y %H:%M}"
+# Per-pupil per-school-year summary (perf, issue 8) -----------------------------------------------
+
+
+class PupilYearSummary(models.Model):
+    """One pupil's session counts for one school year (1 September to 31 August), counting only
+    sessions while on roll (domain §1.3), kept so that whole-year and trust-wide figures read one
+    row per pupil instead of ~380 marks.
+
+    Maintained by `apps.attendance.summaries`: `apply_marks` adds each write's difference in the
+    same transaction, the import and `manage.py rebuild_attendance_summaries` recompute set-based.
+    A row exists for every pupil with any mark in the year (counts may be zero). The on-roll rule
+    depends on the pupil's admission and leaving dates, so the row keeps the dates it was counted
+    with; a reader uses the row only while they still equal the pupil's, and counts from the marks
+    otherwise (`summaries.py`)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", db_index=False)
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField(help_text="The calendar year the school year starts in (2025 is 2025/26).")
+    admission_date = models.DateField(help_text="The pupil's admission date these counts were made with.")
+    leaving_date = models.DateField(null=True, blank=True, help_text="The leaving date these counts were made with.")
+    sessions = models.PositiveIntegerField(default=0, help_text="Marks while on roll, of any code.")
+    possible = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    authorised = models.PositiveIntegerField(default=0)
+    unauthorised = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pupil", "year"], name="uniq_pupil_year_summary")]
+        indexes = [models.Index(fields=["school", "year"], name="att_summary_school_year")]
+        verbose_name_plural = "pupil year summaries"
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} {self.year}/{(self.year + 1) % 100:02d}"

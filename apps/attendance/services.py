@@ -23,7 +23,7 @@ from apps.audit.models import Verb
 from apps.core.calendar import SchoolCalendar, calendar_for
 from apps.core.models import School
 
-from . import statutory
+from . import statutory, summaries
 from .models import AttendanceSettings, Mark, MarkHistory, RegisterTaken, Source
 from .rules import may_manage, may_record_marks, may_take_register
 
@@ -90,6 +90,7 @@ def apply_marks(
             for m in Mark.objects.filter(school=school, pupil_id__in=pupil_ids, date__in=dates)
         }
     result = MarkWriteResult(marks=[])
+    changes: list[summaries.Change] = []
     to_create: list[Mark] = []
     to_update: list[Mark] = []
     history: list[MarkHistory] = []
@@ -109,6 +110,7 @@ def apply_marks(
             )
             to_create.append(mark)
             existing[(row.pupil_id, row.date, row.session)] = mark
+            changes.append((row.pupil_id, row.date, None, row.code))
             result.created += 1
         elif mark.code == row.code and mark.minutes_late == row.minutes_late:
             result.unchanged += 1
@@ -133,6 +135,8 @@ def apply_marks(
                     amended_at=now,
                 )
             )
+            if mark.code != row.code:
+                changes.append((row.pupil_id, row.date, mark.code, row.code))
             mark.code = row.code
             mark.minutes_late = row.minutes_late
             mark.recorded_by = user
@@ -152,6 +156,8 @@ def apply_marks(
         for h in history:
             h.mark_id = h.mark.pk
         MarkHistory.objects.bulk_create(history, batch_size=500)
+    # The per-pupil per-year counts move with the marks, in the same transaction (summaries.py).
+    summaries.record_changes(school, changes)
     return result
 
 

@@ -5,13 +5,15 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps.attendance import summaries
 from apps.attendance.models import Mark, Source
 
 
 def make_marks(pupil: Any, codes: dict[tuple[dt.date, str], str], *, source: str = Source.REGISTER) -> list[Mark]:
-    """Marks for `pupil` straight into the table (test set-up only; services are tested apart)."""
+    """Marks for `pupil` straight into the table (test set-up only; services are tested apart),
+    with the pupil's per-year summaries recounted, as every bulk writer of marks does."""
     now = timezone.now()
-    return Mark.objects.bulk_create(
+    made = Mark.objects.bulk_create(
         [
             Mark(
                 school_id=pupil.school_id,
@@ -25,3 +27,6 @@ def make_marks(pupil: Any, codes: dict[tuple[dt.date, str], str], *, source: str
             for (day, session), code in codes.items()
         ]
     )
+    years = {summaries.school_year(day) for day, _session in codes}
+    summaries.refresh(pupil.school, years=years, pupil_ids=[pupil.pk])
+    return made

@@ -50,3 +50,31 @@ def test_a_held_school_chain_blocks_only_its_own_school():
         assert _record_in_thread(school) == "blocked"
     assert AuditEvent.objects.count() == 5
     assert verify_chain() == (5, None, "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_of_one_school_keep_one_unbroken_chain():
+    """The one-statement append (PostgreSQL): many writers of one school at once, each inside a
+    longer transaction as a register save is, still link every event to the one before it."""
+    school: Any = SchoolFactory()
+    record("system", Verb.VIEW, ("thing", 0), school=school)  # the chain head exists: the fast path
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(5):
+                with transaction.atomic():
+                    event = record("system", Verb.CREATE, ("thing", f"{n}:{i}"), school=school)
+                    assert event.hash == event.compute_hash() and event.pk is not None
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    events = list(AuditEvent.objects.filter(school_id=school.pk).order_by("id"))
+    assert len(events) == 41
+    assert verify_chain() == (41, None, "")
+    # Each event's link is the hash of the event before it in the chain: no fork, no gap.
+    assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
