@@ -581,6 +581,8 @@ class TruancyFollowUp(models.Model):
     @property
     def resolves(self) -> bool:
         return self.outcome != self.Outcome.NOT_FOUND
+
+
 # Letter templates (issue 5) -----------------------------------------------------------------------
 
 
@@ -621,6 +623,8 @@ class LetterTemplateVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Letter template version {self.edited_at:%d/%m/%Y %H:%M}"
+
+
 # Per-pupil per-school-year summary (perf, issue 8) -----------------------------------------------
 
 

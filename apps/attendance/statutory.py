@@ -552,6 +552,8 @@ def lesson_period_problems(periods: Iterable[tuple[str, dt.time, dt.time, str]])
         if a_session == "PM" and b_session == "AM":
             problems.append(f"{b} is a morning period but comes after the afternoon period {a}.")
     return problems
+
+
 # Punctuality (issue 5; domain §1.2 on L and U, §1.3 for the on-roll rule) -----------------------
 
 
