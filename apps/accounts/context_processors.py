@@ -23,6 +23,6 @@ def hearth(request: HttpRequest) -> dict[str, Any]:
         # Staff: any role here other than the aggregate-only ones (a governor who also teaches is staff).
         "hearth_staff": bool(getattr(request, "school", None)) and bool(roles - AGGREGATE_ONLY_ROLES),
         "user_schools": schools_for(user),
-        "nav_groups": navigation.menu_for(roles, request.path),
+        "nav_groups": navigation.menu_for(roles, request.path, getattr(request, "school", None)),
         "unread_notifications": unread_notifications(user, getattr(request, "school", None)),
     }

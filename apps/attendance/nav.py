@@ -1,9 +1,13 @@
 from apps.accounts.navigation import NavItem
 
 from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, MEASURE_ROLES, REGISTER_ROLES
-
-# attreg
+from .services import settings_for
 from .services_lessons import SETTINGS_ROLES, STAFF_ROLES
+
+
+def _lessons_in_use(school: object) -> bool:
+    return settings_for(school).lesson_registers  # type: ignore[arg-type]
+
 
 NAV = [
     NavItem("Registers", "attendance:registers", frozenset(REGISTER_ROLES), order=30),
@@ -15,8 +19,10 @@ NAV = [
     NavItem("Part-time timetables", "attendance:part_time", frozenset(ATTENDANCE_TEAM), order=37),
     NavItem("Penalty notices", "attendance:penalties", frozenset(ATTENDANCE_TEAM), order=34),
     # Settings, lesson registers, truancy and closures (issue 5; attreg).
-    NavItem("Lesson registers", "attendance:lessons", frozenset(STAFF_ROLES), order=38),
-    NavItem("Post-registration truancy", "attendance:truancy", frozenset(ATTENDANCE_TEAM), order=39),
+    NavItem("Lesson registers", "attendance:lessons", frozenset(STAFF_ROLES), order=38, when=_lessons_in_use),
+    NavItem(
+        "Post-registration truancy", "attendance:truancy", frozenset(ATTENDANCE_TEAM), order=39, when=_lessons_in_use
+    ),
     NavItem("Closures", "attendance:closures", frozenset(ATTENDANCE_TEAM), order=40),
     NavItem("Attendance settings", "attendance:settings", frozenset(SETTINGS_ROLES), order=41),
     # Reports (issue 5)

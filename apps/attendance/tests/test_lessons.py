@@ -365,3 +365,15 @@ def test_profile_shows_recent_lessons_missed_to_the_attendance_team(personas, le
     page = client_for(personas.attendance_officer).get(url).content.decode()
     assert "Lessons missed after registration" in page and "Not followed up" in page
     assert "Lessons missed after registration" not in client_for(personas.teacher).get(url).content.decode()
+
+
+def test_the_lesson_register_menu_entries_show_only_where_the_school_uses_them(personas):
+    from apps.accounts import navigation
+    from apps.accounts.models import Role
+    from apps.attendance.models import AttendanceSettings
+
+    roles = frozenset({Role.TEACHER})
+    assert "attendance:lessons" not in {e["name"] for e in navigation.items_for(roles, personas.school)}
+    AttendanceSettings.objects.update_or_create(school=personas.school, defaults={"lesson_registers": True})
+    assert "attendance:lessons" in {e["name"] for e in navigation.items_for(roles, personas.school)}
+    assert "attendance:lessons" not in {e["name"] for e in navigation.items_for(roles)}, "no school, no entry"
