@@ -133,9 +133,13 @@ def heatmap_table(weeks: list[dt.date], rows: list[reports.HeatRow], caption: st
 @login_required
 @role_required(AGGREGATE_ROLES)
 def heatmap(request: HearthRequest) -> HttpResponse:
-    """A year group's attendance by form and school week; `form=<id>` drills into that form's
-    pupils (named: only for staff who see them)."""
-    start, end = _range(request)
+    """A year group's attendance by form and school week; `form=<name>` drills into that form's
+    pupils (named: only for staff who see them). The last 12 weeks unless a range is given, so the
+    cells stay readable; any range works (the table and CSV hold every week)."""
+    today = timezone.localdate()
+    start = parse_day(request.GET.get("from"), max(selectors.year_start(today), today - dt.timedelta(weeks=12)))
+    end = parse_day(request.GET.get("to"), today)
+    start, end = (start, end) if start <= end else (end, start)
     years = list(people_selectors.year_groups(request.school))
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() else (years[0].number if years else 0)

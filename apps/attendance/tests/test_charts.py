@@ -156,7 +156,7 @@ def test_pupil_page_shows_the_weekly_chart_and_both_csvs(personas, client_for):
     make_marks(personas.pupil, week_codes(MON1, ["/"] * 9 + ["O"]))
     client = client_for(personas.form_tutor)
     page = client.get(reverse("attendance:pupil", args=[personas.pupil.pk])).content.decode()
-    assert 'role="img"' in page and "90% (persistent absence line)" in page
+    assert 'role="img"' in page and "The dashed line is 90% attendance" in page
     assert "w/b" in page and "table=summary" in page
     url = reverse("attendance:pupil_weekly", args=[personas.pupil.pk])
     query = {"from": "2025-01-13", "to": "2025-01-24", "format": "csv"}
