@@ -118,8 +118,9 @@ def rates(request: HearthRequest) -> HttpResponse:
 # Year-group heat map -----------------------------------------------------------------------------
 
 
-def heatmap_table(weeks: list[dt.date], rows: list[reports.HeatRow], caption: str) -> Table:
-    table = Table("heat-map", caption, ["Row", "Pupils", *[f"w/b {w:%d/%m/%Y}" for w in weeks]])
+def heatmap_table(weeks: list[dt.date], rows: list[reports.HeatRow], caption: str, *, pupils: bool = False) -> Table:
+    first = "Pupil" if pupils else "Form"
+    table = Table("heat-map", caption, [first, "Pupils", *[f"w/b {w:%d/%m/%Y}" for w in weeks]])
     for r in rows:
         if r.suppressed:
             table.rows.append([r.label, WITHHELD, *[""] * len(weeks)])
@@ -168,7 +169,9 @@ def heatmap(request: HearthRequest) -> HttpResponse:
     visible = people_selectors.pupil_visibility(request.school, request.user) if form is not None else None
     weeks, rows = reports.year_heatmap(request.school, year, start, end, form=form, visible=visible)
     what = f"pupils of {form.name}" if form else f"forms of Year {year}"
-    table = heatmap_table(weeks, rows, f"Attendance % by week, {what}, {start:%d/%m/%Y} to {end:%d/%m/%Y}")
+    table = heatmap_table(
+        weeks, rows, f"Attendance % by week, {what}, {start:%d/%m/%Y} to {end:%d/%m/%Y}", pupils=form is not None
+    )
     if wants_csv(request):
         return csv_response(request, table, start, end)
     grid = charts.heat_grid([(r.label, None if r.suppressed else r.cells) for r in rows], [f"{w:%d/%m}" for w in weeks])

@@ -187,7 +187,7 @@ def test_heat_map_page_table_and_drill_down(personas, client_for):
     assert 'role="img"' in page and ">100<" in page  # the % is written in the cell
     assert "Testpupil" not in page and "form=9A" not in page  # no drill-down offered to a governor
     rows = list(csv.reader(io.StringIO(governor.get(url, {**query, "format": "csv"}).content.decode())))
-    assert rows == [["Row", "Pupils", "w/b 13/01/2025"], ["9A", "3", "100.0"]]
+    assert rows == [["Form", "Pupils", "w/b 13/01/2025"], ["9A", "3", "100.0"]]
     assert governor.get(url, {**query, "form": "9A"}).status_code == 403
     tutor_page = client_for(personas.form_tutor).get(url, {**query, "form": "9A"}).content.decode()
     assert "Amelia Testpupil" in tutor_page
