@@ -85,7 +85,7 @@ def punctuality_report(
     by_pupil = {p.pk: p for p in pupils}
     figures = punctuality_by_pupil(school, start, end)
     groups: dict[str, PunctualityRow] = {}
-    total = PunctualityRow("Whole school" if by != "pupil" else "All pupils shown")
+    total = PunctualityRow("Whole school" if by != "pupil" else "All pupils you see")
     for pid, fig in figures.items():
         pupil = by_pupil.get(pid)
         if pupil is None or not fig.possible_sessions:

@@ -118,8 +118,9 @@ def rates(request: HearthRequest) -> HttpResponse:
 # Year-group heat map -----------------------------------------------------------------------------
 
 
-def heatmap_table(weeks: list[dt.date], rows: list[reports.HeatRow], caption: str) -> Table:
-    table = Table("heat-map", caption, ["Row", "Pupils", *[f"w/b {w:%d/%m/%Y}" for w in weeks]])
+def heatmap_table(weeks: list[dt.date], rows: list[reports.HeatRow], caption: str, *, pupils: bool = False) -> Table:
+    first = "Pupil" if pupils else "Form"
+    table = Table("heat-map", caption, [first, "Pupils", *[f"w/b {w:%d/%m/%Y}" for w in weeks]])
     for r in rows:
         if r.suppressed:
             table.rows.append([r.label, WITHHELD, *[""] * len(weeks)])
@@ -133,9 +134,13 @@ def heatmap_table(weeks: list[dt.date], rows: list[reports.HeatRow], caption: st
 @login_required
 @role_required(AGGREGATE_ROLES)
 def heatmap(request: HearthRequest) -> HttpResponse:
-    """A year group's attendance by form and school week; `form=<id>` drills into that form's
-    pupils (named: only for staff who see them)."""
-    start, end = _range(request)
+    """A year group's attendance by form and school week; `form=<name>` drills into that form's
+    pupils (named: only for staff who see them). The last 12 weeks unless a range is given, so the
+    cells stay readable; any range works (the table and CSV hold every week)."""
+    today = timezone.localdate()
+    start = parse_day(request.GET.get("from"), max(selectors.year_start(today), today - dt.timedelta(weeks=12)))
+    end = parse_day(request.GET.get("to"), today)
+    start, end = (start, end) if start <= end else (end, start)
     years = list(people_selectors.year_groups(request.school))
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() else (years[0].number if years else 0)
@@ -164,7 +169,9 @@ def heatmap(request: HearthRequest) -> HttpResponse:
     visible = people_selectors.pupil_visibility(request.school, request.user) if form is not None else None
     weeks, rows = reports.year_heatmap(request.school, year, start, end, form=form, visible=visible)
     what = f"pupils of {form.name}" if form else f"forms of Year {year}"
-    table = heatmap_table(weeks, rows, f"Attendance % by week, {what}, {start:%d/%m/%Y} to {end:%d/%m/%Y}")
+    table = heatmap_table(
+        weeks, rows, f"Attendance % by week, {what}, {start:%d/%m/%Y} to {end:%d/%m/%Y}", pupils=form is not None
+    )
     if wants_csv(request):
         return csv_response(request, table, start, end)
     grid = charts.heat_grid([(r.label, None if r.suppressed else r.cells) for r in rows], [f"{w:%d/%m}" for w in weeks])

@@ -92,3 +92,12 @@ def test_group_summary_withholds_small_groups_and_governors_cannot_ask_for_a_pup
     assert governor.get(reverse("attendance-summary-list"), {"pupil": personas.pupil.pk}).status_code == 403
     assert client_for(personas.teacher).get(reverse("attendance-summary-list"), {"by": "year"}).status_code == 403
     assert governor.get(reverse("attendance-summary-list"), {"by": "shoe_size"}).status_code == 400
+
+
+def test_endpoints_are_in_the_openapi_schema(personas, client_for):
+    response = client_for(personas.attendance_officer).get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    marks = paths["/api/v1/attendance/marks/"]["get"]
+    assert {p["name"] for p in marks["parameters"]} >= {"pupil", "from", "to"}
+    assert "/api/v1/attendance/summary/" in paths

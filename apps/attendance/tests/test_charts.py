@@ -156,7 +156,7 @@ def test_pupil_page_shows_the_weekly_chart_and_both_csvs(personas, client_for):
     make_marks(personas.pupil, week_codes(MON1, ["/"] * 9 + ["O"]))
     client = client_for(personas.form_tutor)
     page = client.get(reverse("attendance:pupil", args=[personas.pupil.pk])).content.decode()
-    assert 'role="img"' in page and "90% (persistent absence line)" in page
+    assert 'role="img"' in page and "The dashed line is 90% attendance" in page
     assert "w/b" in page and "table=summary" in page
     url = reverse("attendance:pupil_weekly", args=[personas.pupil.pk])
     query = {"from": "2025-01-13", "to": "2025-01-24", "format": "csv"}
@@ -187,7 +187,7 @@ def test_heat_map_page_table_and_drill_down(personas, client_for):
     assert 'role="img"' in page and ">100<" in page  # the % is written in the cell
     assert "Testpupil" not in page and "form=9A" not in page  # no drill-down offered to a governor
     rows = list(csv.reader(io.StringIO(governor.get(url, {**query, "format": "csv"}).content.decode())))
-    assert rows == [["Row", "Pupils", "w/b 13/01/2025"], ["9A", "3", "100.0"]]
+    assert rows == [["Form", "Pupils", "w/b 13/01/2025"], ["9A", "3", "100.0"]]
     assert governor.get(url, {**query, "form": "9A"}).status_code == 403
     tutor_page = client_for(personas.form_tutor).get(url, {**query, "form": "9A"}).content.decode()
     assert "Amelia Testpupil" in tutor_page

@@ -116,3 +116,31 @@ def test_a_letter_starts_from_the_school_template_and_is_logged(personas, client
     assert Entry.objects.filter(pupil=personas.pupil, title__startswith="Attendance letter").exists()
     pdf = client.get(reverse("attendance:letter_pdf", args=[letter.pk]))
     assert pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_demo_seeds_every_stage_with_history(personas):
+    import datetime as dt
+    import io
+    import random
+
+    from apps.attendance import demo
+    from apps.demo.context import DemoContext
+
+    ctx = DemoContext(
+        rng=random.Random(1),
+        today=dt.date(2025, 1, 24),
+        pupils_wanted=0,
+        years=1,
+        stdout=io.StringIO(),
+        school_spec={},
+        school=personas.school,
+    )
+    demo._letter_templates(ctx, personas.attendance_officer)
+    rows = selectors.letter_templates(personas.school)
+    assert all(r.template is not None for r in rows) and len(rows) == len(LadderStep.Stage.values)
+    for row in rows:
+        letters.check_template(row.body)
+    meeting = LetterTemplate.objects.get(school=personas.school, stage="meeting")
+    assert "Please ring the attendance office" in meeting.body
+    assert meeting.versions.count() == 2

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.attendance import reports, statutory
@@ -125,3 +125,17 @@ def test_page_and_csv(personas, client_for):
     other = client_for(personas.governor)
     assert other.get(url, {"by": "pupil"}).status_code == 403
     assert form_tutor.get(url, {"by": "pupil"}).status_code == 200
+
+
+SESSIONS = [(MON + dt.timedelta(days=d), s) for d in range(5) for s in ("AM", "PM")]
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(CODES), st.one_of(st.none(), st.integers(0, 90))), min_size=10, max_size=10))
+def test_sql_matches_the_reference_for_any_week(personas, week):
+    """The GROUP BY in SQL against the reference count, for any codes and minutes in a week."""
+    Mark.objects.filter(pupil=personas.pupil).delete()
+    _marks(personas.pupil, [(d, s, c, m) for (d, s), (c, m) in zip(SESSIONS, week, strict=True)])
+    found = reports.punctuality_by_pupil(personas.school, MON, MON + dt.timedelta(days=4))
+    assert found[personas.pupil.pk] == statutory.punctuality_of(week)
