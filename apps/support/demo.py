@@ -724,7 +724,22 @@ def _placements(ctx: DemoContext, rng: Any, named: Any, aware: Any) -> None:
             ctx.calendar.sessions(max(starts, today - dt.timedelta(weeks=3)), today - dt.timedelta(days=1)),
         )
         runs = [(d, s) for d, s in runs if pupil.is_on_roll(d)]
-        if runs:
+        if runs and i == 0:
+            # The named keyworker's placement: the provider's weekly files, imported as a school
+            # would (one missed morning, for the attendance office to resolve).
+            from .csv_import import import_provider_attendance
+
+            lines = ["upn,date,session,attended"] + [
+                f"{pupil.upn},{d:%d/%m/%Y},{s},{'N' if n == 2 else 'Y'}" for n, (d, s) in enumerate(runs)
+            ]
+            import_provider_attendance(placement, lines, calendar=ctx.calendar)
+            PlacementContact.objects.create(
+                placement=placement,
+                contacted_on=runs[-1][0],
+                note="Weekly attendance file received from the provider and imported.",
+                recorded_by=placement.keyworker,
+            )
+        elif runs:
             attendance.record_marks(
                 None,
                 school=school,
