@@ -108,9 +108,9 @@ class PlanViewSet(viewsets.ViewSet):
     """`GET /api/v1/support/plans/[?pupil=<id>]`: the plans the viewer may see; `GET .../<id>/`: one
     plan with its current targets and its reviews."""
 
+    # The pastoral team only (a keyworker outside it uses the pages); within it, the plans the
+    # pages would show (`selectors.visible_plans`).
     permission_classes = [IsSupportStaff]
-    # Keyworkers outside the pastoral team see their own plans, as on the pages.
-    allowed_roles = PASTORAL_TEAM
 
     def list(self, request: Request) -> Response:
         school = request.school  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from apps.demo.context import DemoContext
 
 from . import statutory
 from .models import (
+    AttainmentRecord,
     GroupMember,
     GroupSession,
     Intervention,
@@ -34,6 +35,7 @@ from .models import (
     PlanReview,
     PlanStatus,
     PlanTarget,
+    PlanType,
     PlanVersion,
     Provider,
     ProviderKind,
@@ -45,6 +47,7 @@ from .models import (
     SupportPlan,
     TargetProgress,
 )
+from .selectors import summarise_attainment
 
 SEMH, COMMS, BEHAVIOUR = Need.SEMH, Need.COMMUNICATION, Need.BEHAVIOUR
 IC = InterventionCategory
@@ -123,6 +126,9 @@ def seed(ctx: DemoContext) -> None:
     def aware(day: dt.date, hour: int = 10) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
+    types = _plan_types(ctx)
+    young_carer = types.pop("young_carer")
+
     # Plans: pick pupils and start dates across the history, weighted to the current year.
     span = (today - start).days
     plan_rows: list[SupportPlan] = []
@@ -154,6 +160,7 @@ def seed(ctx: DemoContext) -> None:
                 school=school,
                 pupil=pupil,
                 kind=kind,
+                plan_type=young_carer if kind == PlanKind.PASTORAL_SUPPORT and i % 5 == 0 else types[kind],
                 title=_title(kind, rng),
                 keyworker=keyworker,
                 status=PlanStatus.CLOSED if closes else PlanStatus.ACTIVE,
@@ -235,6 +242,7 @@ def seed(ctx: DemoContext) -> None:
     for t in targets:
         targets_by_version.setdefault(t.version_id, []).append(t)
 
+    attainment = _attainment(ctx, rng, {plan.pupil_id for plan in plans})
     review_rows: list[PlanReview] = []
     marks = _marks_by_pupil(ctx, {plan.pupil_id for plan, *_ in review_specs})
     for plan, number, period_start, held_on, decision in review_specs:
@@ -261,6 +269,7 @@ def seed(ctx: DemoContext) -> None:
                 attended_sessions=figures[1],
                 unauthorised_sessions=figures[2],
                 behaviour=figures[3],
+                attainment=summarise_attainment(attainment.get(plan.pupil_id, []), period_start, held_on),
                 recorded_by=plan.keyworker,
                 recorded_at=aware(held_on, 15),
             )
@@ -303,7 +312,8 @@ def seed(ctx: DemoContext) -> None:
         for r in review_rows
     ]
 
-    _reintegrations(ctx, rng, keyworkers, named)
+    _psp_plans(ctx, rng, types[PlanKind.PSP], named)
+    _reintegrations(ctx, rng, keyworkers, named, types[PlanKind.REINTEGRATION])
     entries += _interventions(ctx, rng, owners, named, aware)
     _placements(ctx, rng, named, aware)
     _questionnaires(ctx, rng, named)
@@ -315,6 +325,103 @@ def seed(ctx: DemoContext) -> None:
         f"{GroupMember.objects.filter(group__school=school).count()} group places, "
         f"{Placement.objects.filter(school=school).count()} off-site placements"
     )
+
+
+def _plan_types(ctx: DemoContext) -> dict[str, Any]:
+    """The school's default types plus one of its own (a young carer plan, on the pastoral
+    support base), by base kind; the custom one under "young_carer"."""
+    from .services import ensure_plan_types
+
+    ensure_plan_types(ctx.school)
+    found: dict[str, Any] = {}
+    for plan_type in PlanType.objects.filter(school=ctx.school).order_by("order", "pk"):
+        found.setdefault(plan_type.base, plan_type)
+    found["young_carer"] = PlanType.objects.create(
+        school=ctx.school,
+        name="Young carer support plan",
+        description="For a pupil who cares for someone at home: time, a quiet space and flexibility.",
+        base=PlanKind.PASTORAL_SUPPORT,
+        order=15,
+    )
+    return found
+
+
+SUBJECTS = ("English", "Mathematics", "Science")
+
+
+def _attainment(ctx: DemoContext, rng: Any, pupil_ids: set[int]) -> dict[int, list[tuple[str, str, dt.date, str, str]]]:
+    """Working-at grades (1–9) three times a year in English, maths and science for the pupils on
+    plans, so their reviews show attainment; returns the rows by pupil for the review copies."""
+    days = [
+        dt.date(year, month, day)
+        for year in range(ctx.history_start.year, ctx.today.year + 1)
+        for month, day in ((3, 20), (7, 5), (12, 5))
+        if ctx.history_start <= dt.date(year, month, day) <= ctx.today
+    ]
+    days = sorted(set(days))
+    rows: list[AttainmentRecord] = []
+    by_pupil: dict[int, list[tuple[str, str, dt.date, str, str]]] = {}
+    for pupil_id in sorted(pupil_ids):
+        for subject in SUBJECTS:
+            grade = rng.randint(2, 6)
+            target = str(min(9, grade + 2))
+            for on in days:
+                grade = max(1, min(9, grade + rng.choice([-1, 0, 0, 1, 1])))
+                rows.append(
+                    AttainmentRecord(
+                        school=ctx.school,
+                        pupil_id=pupil_id,
+                        subject=subject,
+                        assessed_on=on,
+                        value=str(grade),
+                        target=target,
+                        source="Assessment data import",
+                    )
+                )
+                by_pupil.setdefault(pupil_id, []).append((subject, "Working-at grade", on, str(grade), target))
+    AttainmentRecord.objects.bulk_create(rows, batch_size=1000)
+    return by_pupil
+
+
+def _psp_plans(ctx: DemoContext, rng: Any, plan_type: Any, named: Any) -> None:
+    """Plans that carry the behaviour module's PSPs (up to three, the named keyworker's first)."""
+    from apps.behaviour.models import PastoralSupportProgramme
+
+    psps = list(
+        PastoralSupportProgramme.objects.filter(school=ctx.school)
+        .select_related("pupil")
+        .order_by("status", "-start_date")[:3]
+    )
+    for psp in psps:
+        plan = SupportPlan.objects.create(
+            school=ctx.school,
+            pupil=psp.pupil,
+            kind=PlanKind.PSP,
+            plan_type=plan_type,
+            psp=psp,
+            title="Pastoral Support Programme",
+            keyworker=named,
+            status=PlanStatus.ACTIVE if psp.status == PastoralSupportProgramme.Status.ACTIVE else PlanStatus.CLOSED,
+            started_on=psp.start_date,
+            closed_on=None if psp.status == PastoralSupportProgramme.Status.ACTIVE else psp.end_date,
+            review_interval_weeks=psp.review_every_weeks,
+            next_review_on=statutory.next_review_date(ctx.today, psp.review_every_weeks)
+            if psp.status == PastoralSupportProgramme.Status.ACTIVE
+            else None,
+            created_by=named,
+        )
+        version = _version(plan, 1, psp.start_date, rng, "First version")
+        version.save()
+        PlanTarget.objects.create(
+            version=version, order=1, description="Meet the PSP targets agreed with the family", due_on=psp.end_date
+        )
+        PlanAction.objects.create(
+            version=version,
+            description="Weekly check-in on the PSP report card",
+            owner=named,
+            due_on=psp.start_date + dt.timedelta(days=7),
+            completed_on=psp.start_date + dt.timedelta(days=7),
+        )
 
 
 # Which barriers make sense for each kind of plan (indexes into BARRIERS); any for the others.
@@ -387,9 +494,12 @@ def _figures(
     return summary.possible_sessions, summary.present, summary.unauthorised_absence, behaviour
 
 
-def _reintegrations(ctx: DemoContext, rng: Any, keyworkers: list[Any], named: Any) -> None:
+def _reintegrations(ctx: DemoContext, rng: Any, keyworkers: list[Any], named: Any, plan_type: Any) -> None:
     """About 1% of pupils a year return after a suspension or long absence; one of the named
-    keyworker's is in progress now."""
+    keyworker's is in progress now, its first week on mornings only: a part-time timetable started
+    through the attendance module and linked to the phase."""
+    from apps.attendance import services as attendance
+
     school, today = ctx.school, ctx.today
     pupils = [p for p in ctx.pupils if p.is_on_roll(today)]
     count = max(2, round(len(ctx.pupils) * 0.01 * ctx.years))
@@ -403,6 +513,7 @@ def _reintegrations(ctx: DemoContext, rng: Any, keyworkers: list[Any], named: An
             school=school,
             pupil=pupil,
             kind=PlanKind.REINTEGRATION,
+            plan_type=plan_type,
             title="Reintegration after a suspension" if i % 2 == 0 else "Reintegration after long absence",
             keyworker=keyworker,
             status=PlanStatus.ACTIVE if current else PlanStatus.CLOSED,
@@ -435,15 +546,15 @@ def _reintegrations(ctx: DemoContext, rng: Any, keyworkers: list[Any], named: An
             parent_attended=rng.random() < 0.8,
             check_in_with=keyworker.display_name,
         )
-        ReintegrationPhase.objects.bulk_create(
+        first, *_ = ReintegrationPhase.objects.bulk_create(
             [
                 ReintegrationPhase(
                     reintegration=reintegration,
                     starts_on=started,
                     ends_on=started + dt.timedelta(days=4),
-                    timetable="Core lessons, mornings" if i % 2 else "Full timetable with a learning mentor in maths",
+                    timetable="Core lessons, mornings" if current else "Full timetable with a learning mentor in maths",
                     lesson_support="Teaching assistant in English and maths",
-                    reduces_hours=bool(i % 2),
+                    reduces_hours=current,
                 ),
                 ReintegrationPhase(
                     reintegration=reintegration,
@@ -454,6 +565,19 @@ def _reintegrations(ctx: DemoContext, rng: Any, keyworkers: list[Any], named: An
                 ),
             ]
         )
+        if current:
+            first.part_time = attendance.start_part_time_timetable(
+                named,
+                pupil=pupil,
+                start_date=first.starts_on,
+                planned_end_date=first.ends_on,
+                attended_sessions=["0AM", "1AM", "2AM", "3AM", "4AM"],
+                reason=f"Reintegration plan: {first.timetable}",
+                parent_agreed_on=started - dt.timedelta(days=3),
+                next_review=first.ends_on,
+                not_to_manage_behaviour=True,
+            )
+            first.save(update_fields=["part_time"])
 
 
 def _interventions(ctx: DemoContext, rng: Any, owners: list[Any], named: Any, aware: Any) -> list[Entry]:
@@ -600,7 +724,22 @@ def _placements(ctx: DemoContext, rng: Any, named: Any, aware: Any) -> None:
             ctx.calendar.sessions(max(starts, today - dt.timedelta(weeks=3)), today - dt.timedelta(days=1)),
         )
         runs = [(d, s) for d, s in runs if pupil.is_on_roll(d)]
-        if runs:
+        if runs and i == 0:
+            # The named keyworker's placement: the provider's weekly files, imported as a school
+            # would (one missed morning, for the attendance office to resolve).
+            from .csv_import import import_provider_attendance
+
+            lines = ["upn,date,session,attended"] + [
+                f"{pupil.upn},{d:%d/%m/%Y},{s},{'N' if n == 2 else 'Y'}" for n, (d, s) in enumerate(runs)
+            ]
+            import_provider_attendance(placement, lines, calendar=ctx.calendar)
+            PlacementContact.objects.create(
+                placement=placement,
+                contacted_on=runs[-1][0],
+                note="Weekly attendance file received from the provider and imported.",
+                recorded_by=placement.keyworker,
+            )
+        elif runs:
             attendance.record_marks(
                 None,
                 school=school,

@@ -223,20 +223,31 @@ def period_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> 
 
 def attainment_figures(school: School, pupil: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Per subject (and measure): the latest value assessed in `start`..`end` against the latest
-    before `start`, with the latest target given up to `end`. JSON-safe (dates as ISO text), so
-    a review can keep a copy. Subjects with nothing up to `end` are left out."""
+    before `start`, with the latest target given up to `end` (`summarise_attainment`)."""
     from .models import AttainmentRecord
 
-    rows = AttainmentRecord.objects.filter(school=school, pupil=pupil, assessed_on__lte=end).order_by(
-        "subject", "measure", "-assessed_on", "-id"
+    rows = AttainmentRecord.objects.filter(school=school, pupil=pupil, assessed_on__lte=end).values_list(
+        "subject", "measure", "assessed_on", "value", "target"
     )
+    return summarise_attainment(rows, start, end)
+
+
+def summarise_attainment(
+    rows: Iterable[tuple[str, str, dt.date, str, str]], start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """(subject, measure, assessed on, value, target) rows, in any order, to one entry per subject
+    and measure: the latest value in `start`..`end` ("now") and the latest before `start`
+    ("before"), with the latest target given. JSON-safe (dates as ISO text), so a review keeps a
+    copy. Rows after `end` are ignored; subjects with nothing up to `end` are left out."""
     result: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in rows:
+    for subject, measure, on, value, target in sorted(rows, key=lambda r: (r[0], r[1], r[2]), reverse=True):
+        if on > end:
+            continue
         entry = result.setdefault(
-            (r.subject, r.measure),
+            (subject, measure),
             {
-                "subject": r.subject,
-                "measure": r.measure,
+                "subject": subject,
+                "measure": measure,
                 "now": None,
                 "now_on": None,
                 "before": None,
@@ -244,14 +255,14 @@ def attainment_figures(school: School, pupil: Any, start: dt.date, end: dt.date)
                 "target": "",
             },
         )
-        if r.assessed_on >= start:
+        if on >= start:
             if entry["now"] is None:
-                entry["now"], entry["now_on"] = r.value, r.assessed_on.isoformat()
+                entry["now"], entry["now_on"] = value, on.isoformat()
         elif entry["before"] is None:
-            entry["before"], entry["before_on"] = r.value, r.assessed_on.isoformat()
-        if not entry["target"] and r.target:  # newest first: the latest target given
-            entry["target"] = r.target
-    return list(result.values())
+            entry["before"], entry["before_on"] = value, on.isoformat()
+        if not entry["target"] and target:  # newest first: the latest target given
+            entry["target"] = target
+    return [result[key] for key in sorted(result)]
 
 
 def pupil_attainment(school: School, pupil: Any, *, limit: int = 200) -> list[Any]:

@@ -615,6 +615,12 @@ def reintegration_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
         )
         if plan is not None:
             messages.success(request, "Reintegration plan opened.")
+            if any(p.reduces_hours for p in form.phases()):
+                messages.info(
+                    request,
+                    "A week with fewer hours is a part-time timetable: record it (or link the attendance "
+                    "office's record) under the phased timetable below.",
+                )
             return redirect("support:plan", plan_id=plan.pk)
     return render(request, "support/reintegration_form.html", {"form": form, "pupil": pupil})
 

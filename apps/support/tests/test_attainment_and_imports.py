@@ -11,6 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from apps.attendance.csv_io import ImportRejected
 from apps.attendance.models import Mark
@@ -274,3 +276,44 @@ def test_the_intervention_api_lists_groups_with_visible_members(personas, client
     data = client_for(personas.head_of_year).get(f"/api/v1/support/interventions/{group.intervention_id}/").json()
     assert [m["pupil_id"] for m in data["groups"][0]["members"]] == [personas.pupil.pk]
     assert AuditEvent.objects.filter(verb=Verb.VIEW, reason="support.api").exists()
+
+
+# The summary rule, for any rows ----------------------------------------------------------------------
+
+DAYS = st.dates(min_value=dt.date(2025, 9, 1), max_value=dt.date(2026, 12, 31))
+ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["English", "Maths"]),
+        st.just("Working-at grade"),
+        DAYS,
+        st.sampled_from("123456789"),
+        st.sampled_from(["", "6", "7"]),
+    ),
+    max_size=25,
+)
+
+
+@given(rows=ROWS, start=DAYS, length=st.integers(min_value=0, max_value=120))
+def test_the_summary_is_the_latest_in_and_before_the_period(rows, start, length):
+    end = start + dt.timedelta(days=length)
+    summary = {r["subject"]: r for r in selectors.summarise_attainment(rows, start, end)}
+    for subject in ("English", "Maths"):
+        mine = [r for r in rows if r[0] == subject and r[2] <= end]
+        if not mine:
+            assert subject not in summary
+            continue
+        entry = summary[subject]
+        inside = [r for r in mine if r[2] >= start]
+        before = [r for r in mine if r[2] < start]
+        latest_in = max((r[2] for r in inside), default=None)
+        latest_before = max((r[2] for r in before), default=None)
+        assert entry["now_on"] == (latest_in.isoformat() if latest_in else None)
+        assert entry["before_on"] == (latest_before.isoformat() if latest_before else None)
+        if latest_in:
+            assert entry["now"] in {r[3] for r in inside if r[2] == latest_in}
+        targets = [r for r in mine if r[4]]
+        if targets:
+            newest = max(r[2] for r in targets)
+            assert entry["target"] in {r[4] for r in targets if r[2] == newest}
+        else:
+            assert entry["target"] == ""

@@ -262,3 +262,21 @@ def test_a_refused_link_on_the_page_keeps_the_form_and_says_why(personas, client
     body = response.content.decode()
     assert response.status_code == 200 and "not being used to manage behaviour" in body
     assert 'value="2026-09-11"' in body
+
+
+def test_the_printed_plan_carries_the_type_psp_and_phases(personas, client_for, monkeypatch):
+    from apps.support import views
+
+    psp = make_psp(personas.pupil, personas.pastoral, targets="Stay in period 5 every day")
+    plan = make_plan(personas.pupil, personas.pastoral, kind=PlanKind.PSP, psp=psp)
+    seen: dict[str, str] = {}
+    real = views.render_to_string
+
+    def capture(name: str, context: Any) -> str:
+        seen["html"] = real(name, context)
+        return seen["html"]
+
+    monkeypatch.setattr(views, "render_to_string", capture)
+    response = client_for(personas.pastoral).get(reverse("support:plan_pdf", args=[plan.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "Pastoral Support Programme" in seen["html"] and "Stay in period 5 every day" in seen["html"]
