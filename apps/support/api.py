@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -104,6 +106,17 @@ class PlanDetailSerializer(PlanSerializer):
         return ReviewSerializer(selectors.plan_reviews(plan), many=True).data
 
 
+_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="support_plans_list",
+        parameters=[OpenApiParameter("pupil", OpenApiTypes.INT, description="Only this pupil's plans")],
+        responses=PlanSerializer(many=True),
+    ),
+    retrieve=extend_schema(operation_id="support_plans_retrieve", parameters=[_ID], responses=PlanDetailSerializer),
+)
 class PlanViewSet(viewsets.ViewSet):
     """`GET /api/v1/support/plans/[?pupil=<id>]`: the plans the viewer may see; `GET .../<id>/`: one
     plan with its current targets and its reviews."""
@@ -111,6 +124,7 @@ class PlanViewSet(viewsets.ViewSet):
     # The pastoral team only (a keyworker outside it uses the pages); within it, the plans the
     # pages would show (`selectors.visible_plans`).
     permission_classes = [IsSupportStaff]
+    serializer_class = PlanSerializer
 
     def list(self, request: Request) -> Response:
         school = request.school  # type: ignore[attr-defined]
@@ -152,11 +166,18 @@ class InterventionSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "category", "provider", "when_where", "capacity", "cost_per_pupil", "is_active"]
 
 
+@extend_schema_view(
+    list=extend_schema(operation_id="support_interventions_list", responses=InterventionSerializer(many=True)),
+    retrieve=extend_schema(
+        operation_id="support_interventions_retrieve", parameters=[_ID], responses=InterventionSerializer
+    ),
+)
 class InterventionViewSet(viewsets.ViewSet):
     """`GET /api/v1/support/interventions/`: the catalogue; `GET .../<id>/`: one intervention with
     its groups and their members (only pupils the viewer sees)."""
 
     permission_classes = [IsSupportStaff]
+    serializer_class = InterventionSerializer
 
     def list(self, request: Request) -> Response:
         school = request.school  # type: ignore[attr-defined]
