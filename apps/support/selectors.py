@@ -41,6 +41,7 @@ from .models import (
     PlanVersion,
     Progress,
     Provider,
+    ReintegrationPhase,
     SupportPlan,
     TargetProgress,
 )
@@ -110,6 +111,15 @@ def _pupil_ids(school: School, condition: Q) -> QuerySet[Any]:
     from apps.people.models import Pupil
 
     return Pupil.objects.filter(condition, school=school).values("pk")
+
+
+def visible_pupil_ids(school: School, viewer: Any) -> set[int] | None:
+    """The ids of the pupils the viewer sees, or None when they see every pupil of the school
+    (for naming pupils in a report whose totals cover everyone)."""
+    condition = pupil_visibility(school, viewer)
+    if condition is None:
+        return None
+    return set(_pupil_ids(school, condition).values_list("pk", flat=True))
 
 
 def visible_plans(school: School, viewer: Any) -> QuerySet[SupportPlan]:
@@ -375,6 +385,8 @@ class CaseloadPlan:
     overdue: bool
     due_soon: bool
     targets_at_risk: int
+    #: Reduced-hours weeks of a reintegration plan with no part-time timetable linked (domain §1.8).
+    part_time_unrecorded: int = 0
 
 
 @dataclass
@@ -421,6 +433,14 @@ def caseload(school: School, keyworker: Any, today: dt.date) -> Caseload:
         .order_by(F("next_review_on").asc(nulls_last=True), "id")
     )
     at_risk = _current_targets_at_risk([p.pk for p in plans], today)
+    unrecorded = dict(
+        ReintegrationPhase.objects.filter(
+            reintegration__plan__in=[p.pk for p in plans], reduces_hours=True, part_time__isnull=True
+        )
+        .values("reintegration__plan_id")
+        .annotate(n=Count("pk"))
+        .values_list("reintegration__plan_id", "n")
+    )
     actions = list(
         PlanAction.objects.filter(
             version__plan__school=school,
@@ -446,6 +466,7 @@ def caseload(school: School, keyworker: Any, today: dt.date) -> Caseload:
                 overdue=statutory.review_is_overdue(p.next_review_on, today),
                 due_soon=statutory.review_is_due_soon(p.next_review_on, today),
                 targets_at_risk=at_risk.get(p.pk, 0),
+                part_time_unrecorded=unrecorded.get(p.pk, 0),
             )
             for p in plans
         ],

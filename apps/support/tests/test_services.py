@@ -338,7 +338,7 @@ def test_reintegration_plan_with_phases_and_attendance_per_phase(personas):
         started_on=MON,
         content=content(personas),
         phases=[
-            PhaseSpec(MON, dt.date(2026, 9, 18), "Mornings only", reduces_hours=True),
+            PhaseSpec(MON, dt.date(2026, 9, 18), "Mornings only"),
             PhaseSpec(dt.date(2026, 9, 21), dt.date(2026, 9, 25), "Full timetable"),
         ],
         meeting_on=dt.date(2026, 9, 11),
@@ -348,7 +348,7 @@ def test_reintegration_plan_with_phases_and_attendance_per_phase(personas):
     record_week_of_marks(personas, MON, absent=5)
     phases = selectors.phase_attendance(plan, dt.date(2026, 11, 23))
     first, second = phases[0][1], phases[1][1]
-    assert phases[0][0].reduces_hours
+    assert not phases[0][0].reduces_hours
     assert first is not None and second is not None
     assert (first.possible_sessions, first.present) == (10, 5)
     assert second.possible_sessions == 0
