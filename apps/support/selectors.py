@@ -957,6 +957,51 @@ def questionnaire_results(questionnaire: Any, viewer: Any) -> tuple[list[Questio
     return summaries, named
 
 
+@dataclass
+class GroupResult:
+    year: int | None
+    responses: int
+    shown: bool
+    #: The mean rating per rating question, in question order (None when nobody answered it).
+    means: list[Decimal | None]
+    mean_score: Decimal | None
+
+
+def questionnaire_by_year(questionnaire: Any) -> list[GroupResult]:
+    """Results aggregated by year group, for named and anonymous questionnaires alike: responses
+    and the mean of each rating question. A group with fewer than `statutory.MIN_GROUP_SHOWN`
+    responses is counted but its figures are withheld (`shown` False), so nobody's answers can
+    be picked out of a small group."""
+    from .models import Answer, QuestionKind
+
+    rating_ids = [q.pk for q in questionnaire.questions.all() if q.kind == QuestionKind.RATING]
+    counts = dict(questionnaire.responses.values("year_number").annotate(n=Count("pk")).values_list("year_number", "n"))
+    scores = dict(
+        questionnaire.responses.values("year_number")
+        .annotate(total=models_sum("total_score"))
+        .values_list("year_number", "total")
+    )
+    ratings: dict[tuple[int | None, int], tuple[int, int]] = {}
+    for year, qid, n, total in (
+        Answer.objects.filter(response__questionnaire=questionnaire, rating__isnull=False)
+        .values("response__year_number", "question_id")
+        .annotate(n=Count("pk"), total=models_sum("rating"))
+        .values_list("response__year_number", "question_id", "n", "total")
+    ):
+        ratings[(year, qid)] = (n, total)
+    result = []
+    for year in sorted(counts, key=lambda y: (y is None, y or 0)):
+        n = counts[year]
+        shown = statutory.group_shown(n)
+        means: list[Decimal | None] = []
+        for qid in rating_ids:
+            answered, total = ratings.get((year, qid), (0, 0))
+            means.append((Decimal(total) / answered).quantize(Decimal("0.1")) if shown and answered else None)
+        mean_score = (Decimal(scores.get(year) or 0) / n).quantize(Decimal("0.1")) if shown else None
+        result.append(GroupResult(year, n, shown, means, mean_score))
+    return result
+
+
 def models_sum(field_name: str) -> Any:
     from django.db.models import Sum
 

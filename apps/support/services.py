@@ -1072,7 +1072,7 @@ def submit_response(*, token: str, answers: dict[int, tuple[int | None, str]]) -
     with transaction.atomic():
         invite = (
             QuestionnaireInvite.objects.select_for_update()
-            .select_related("questionnaire", "pupil")
+            .select_related("questionnaire", "pupil", "pupil__year_group")
             .filter(token_hash=token_hash(token))
             .first()
         )
@@ -1093,6 +1093,7 @@ def submit_response(*, token: str, answers: dict[int, tuple[int | None, str]]) -
         response = QuestionnaireResponse.objects.create(
             questionnaire=invite.questionnaire,
             pupil=None if invite.questionnaire.anonymous else invite.pupil,
+            year_number=invite.pupil.year_group.number if invite.pupil.year_group_id else None,
             submitted_at=timezone.now(),
             total_score=statutory.questionnaire_score(answers.get(q.pk, (None, ""))[0] for q in questions),
         )

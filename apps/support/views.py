@@ -992,7 +992,16 @@ def questionnaire(request: HearthRequest, questionnaire_id: int) -> HttpResponse
     return render(
         request,
         "support/questionnaire.html",
-        {"questionnaire": found, "form": form, "links": links, "summaries": summaries, "named": named},
+        {
+            "questionnaire": found,
+            "form": form,
+            "links": links,
+            "summaries": summaries,
+            "named": named,
+            "by_year": selectors.questionnaire_by_year(found),
+            "rating_questions": [s.question for s in summaries if s.question.kind == "rating"],
+            "min_group": statutory.MIN_GROUP_SHOWN,
+        },
     )
 
 
