@@ -514,6 +514,17 @@ class ReintegrationForm(PlanContentForm):
             for i in range(1, self.PHASES + 1)
         ]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for i in range(1, self.PHASES + 1):
+            if cleaned.get(f"phase_{i}_sessions") and not cleaned.get(f"phase_{i}_reduced"):
+                self.add_error(
+                    f"phase_{i}_reduced",
+                    f"Week {i} has sessions ticked: tick this too if the week has fewer hours, "
+                    "or untick the sessions for a full week.",
+                )
+        return cleaned
+
     def part_time_fields(self) -> list[Any]:
         return [self[name] for name in self.PART_TIME_FIELDS]
 

@@ -136,3 +136,12 @@ def test_an_unlinked_reduced_week_is_flagged_on_the_caseload(personas, client_fo
         not_to_manage_behaviour=True,
     )
     assert "Part-time timetable not recorded" not in client.get(reverse("support:caseload")).content.decode()
+
+
+def test_sessions_ticked_on_a_full_week_are_questioned_not_ignored(personas, client_for):
+    data = form_data(personas, part_time_parent_agreed_on="2026-09-11", part_time_not_to_manage_behaviour="on")
+    data.pop("phase_1_reduced")
+    response = client_for(personas.pastoral).post(reverse("support:reintegration_new", args=[personas.pupil.pk]), data)
+    assert response.status_code == 200
+    assert "Week 1 has sessions ticked: tick this too" in response.content.decode()
+    assert not SupportPlan.objects.exists()
