@@ -200,3 +200,30 @@ def test_the_pastoral_lead_checks_then_imports_an_attainment_file(page: Page, li
     expect(page.get_by_role("status")).to_contain_text("1 row(s) checked; 1 imported.")
     assert_accessible(page)
     assert AttainmentRecord.objects.get().value == "5"
+
+
+def test_the_impact_provision_and_questionnaire_reports_are_accessible(page: Page, live_server, personas):
+    group = make_group(school=personas.school, runner=personas.pastoral, intervention__school=personas.school)
+    MemberFactory(group=group, pupil=personas.pupil, entry_score=12, exit_score=18, entry_rating=3, exit_rating=7)
+    questionnaire = services.create_questionnaire(
+        personas.pastoral,
+        school=personas.school,
+        title="Friendship survey",
+        anonymous=True,
+        questions=[("I have a friend to talk to", "rating")],
+    )
+    [(_, token)] = services.invite_pupils(personas.pastoral, questionnaire=questionnaire, pupils=[personas.pupil])
+    services.submit_response(token=token, answers={questionnaire.questions.get().pk: (4, "")})
+
+    sign_in(page, live_server, personas.pastoral, next_path=f"/support/interventions/{group.intervention_id}/")
+    expect(page.get_by_role("table", name="Before and during, per pupil")).to_contain_text("12 → 18")
+    expect(page.get_by_role("link", name="Download this table (CSV)")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/support/provision-map/")
+    expect(page.get_by_role("link", name="Download by need (CSV)")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/support/questionnaires/{questionnaire.pk}/")
+    expect(page.get_by_role("table", name=re.compile("^By year group"))).to_contain_text(
+        "Not shown: fewer than 5 responses"
+    )
+    assert_accessible(page)
