@@ -613,6 +613,13 @@ class PlacementContactForm(forms.Form):
     note = text("What was discussed", required=True)
 
 
+class PlacementReviewForm(forms.Form):
+    held_on = date_field("Review held on")
+    outcome = text("Outcome of the review", required=True)
+    next_review_on = date_field("Next review on", required=False)
+    next_review_on.help_text = "Leave empty for the placement's usual interval from this review."
+
+
 class SafeguardingConfirmationForm(forms.Form):
     confirmed_on = date_field("Written confirmation dated")
     reference = forms.CharField(label="Reference", max_length=200, required=False)

@@ -989,6 +989,43 @@ def add_placement_contact(actor: Any, *, placement: Placement, contacted_on: dt.
     return contact
 
 
+def review_placement(
+    actor: Any, *, placement: Placement, held_on: dt.date, outcome: str, next_review_on: dt.date | None = None
+) -> PlacementContact:
+    """Record a review of an off-site placement (its review schedule: good practice, not a rule in
+    the domain file, whose §2.8 asks only for the provider's safeguarding confirmation): the
+    outcome goes in the contact log as "Review: …" and the next review is set, the date given or
+    the placement's interval from the review (moved off a weekend)."""
+    _require_pupil(actor, placement.pupil, "support.review_placement")
+    errors = []
+    if not outcome.strip():
+        errors.append("Write the outcome of the review.")
+    if held_on > timezone.localdate():
+        errors.append("A review cannot be recorded in the future.")
+    following = next_review_on or statutory.next_review_date(held_on, placement.review_interval_weeks)
+    if following <= held_on:
+        errors.append("The next review must be after this one.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = PlacementContact.objects.create(
+            placement=placement, contacted_on=held_on, note=f"Review: {outcome.strip()}", recorded_by=actor
+        )
+        placement.next_review_on = following
+        placement.save(update_fields=["next_review_on"])
+        chronology.add_entry(
+            pupil=placement.pupil,
+            kind=Kind.SUPPORT,
+            title=f"Off-site placement at {placement.provider.name} reviewed",
+            occurred_at=timezone.make_aware(dt.datetime.combine(held_on, dt.time(12))),
+            author=actor,
+            source=placement,
+            confidentiality=Confidentiality.PASTORAL,
+        )
+        audit.record(actor, Verb.UPDATE, placement, pupil=placement.pupil, school=placement.school)
+    return contact
+
+
 def money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 

@@ -768,6 +768,9 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
         request.POST if action == "contact" else None, prefix="contact", initial={"contacted_on": _today()}
     )
     confirm_form = forms.SafeguardingConfirmationForm(request.POST if action == "confirm" else None, prefix="sg")
+    review_form = forms.PlacementReviewForm(
+        request.POST if action == "review" else None, prefix="review", initial={"held_on": _today()}
+    )
     import_form = forms.CSVUploadForm(
         request.POST if action == "import" else None, request.FILES if action == "import" else None, prefix="csv"
     )
@@ -816,6 +819,10 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
                 reference=confirm_form.cleaned_data.get("reference", ""),
             ),
         )
+    elif action == "review" and review_form.is_valid():
+        done = _attempt(
+            review_form, lambda: services.review_placement(request.user, placement=found, **review_form.cleaned_data)
+        )
     if done is not None:
         messages.success(request, "Saved.")
         return redirect("support:placement", placement_id=found.pk)
@@ -830,6 +837,8 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
             "attendance_form": attendance_form,
             "contact_form": contact_form,
             "confirm_form": confirm_form,
+            "review_form": review_form,
+            "today": _today(),
             "import_form": import_form,
             "import_errors": import_errors,
             "needs_confirmation": statutory.placement_needs_safeguarding_confirmation(found.safeguarding_confirmed_on),
