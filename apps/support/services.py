@@ -1127,11 +1127,16 @@ def submit_response(*, token: str, answers: dict[int, tuple[int | None, str]]) -
                 errors.append(f"Choose an answer for: {q.text}")
         if errors:
             raise ValidationError(errors)
+        now = timezone.now()
+        if invite.questionnaire.anonymous:
+            # The invite names the pupil; matching its "used at" time to the response's "submitted
+            # at" time would name the response. An anonymous questionnaire keeps the day only, on both.
+            now = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time(0)))
         response = QuestionnaireResponse.objects.create(
             questionnaire=invite.questionnaire,
             pupil=None if invite.questionnaire.anonymous else invite.pupil,
             year_number=invite.pupil.year_group.number if invite.pupil.year_group_id else None,
-            submitted_at=timezone.now(),
+            submitted_at=now,
             total_score=statutory.questionnaire_score(answers.get(q.pk, (None, ""))[0] for q in questions),
         )
         Answer.objects.bulk_create(
@@ -1143,7 +1148,7 @@ def submit_response(*, token: str, answers: dict[int, tuple[int | None, str]]) -
             )
             for q in questions
         )
-        invite.used_at = timezone.now()
+        invite.used_at = now
         invite.save(update_fields=["used_at"])
         audit.record(
             None, Verb.CREATE, response, school=invite.questionnaire.school, reason="support.questionnaire_link"

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.support import selectors, services
 from apps.support.models import QuestionnaireInvite, QuestionnaireResponse
@@ -118,3 +119,14 @@ def test_results_by_year_group_withhold_groups_under_five(personas, client_for, 
     assert (ten.responses, ten.shown, ten.means, ten.mean_score) == (1, False, [None, None], None)
     page = client_for(personas.pastoral).get(reverse("support:questionnaire", args=[questionnaire.pk])).content
     assert "Not shown: fewer than 5 responses" in page.decode()
+
+
+def test_an_anonymous_response_cannot_be_matched_to_its_invite_by_time(personas):
+    questionnaire = build(personas, anonymous=True)
+    [(_, token)] = services.invite_pupils(personas.pastoral, questionnaire=questionnaire, pupils=[personas.pupil])
+    response = services.submit_response(token=token, answers=answers_for(questionnaire))
+    invite = QuestionnaireInvite.objects.get()
+    assert response.pupil is None
+    for stamp in (response.submitted_at, invite.used_at):
+        local = timezone.localtime(stamp)
+        assert (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
