@@ -782,6 +782,9 @@ def _questionnaires(ctx: DemoContext, rng: Any, named: Any) -> None:
         {p.pupil_id: p.pupil for p in SupportPlan.objects.filter(school=school).select_related("pupil")}.values()
     )
     on_roll = [p for p in ctx.pupils if p.is_on_roll(today)]
+    from apps.people.models import YearGroup
+
+    year_numbers = dict(YearGroup.objects.filter(school=school).values_list("pk", "number"))
     responses: list[QuestionnaireResponse] = []
     ratings: list[list[int | None]] = []
     for (questionnaire, _questions), pupils in (
@@ -794,6 +797,7 @@ def _questionnaires(ctx: DemoContext, rng: Any, named: Any) -> None:
                 QuestionnaireResponse(
                     questionnaire=questionnaire,
                     pupil=None if questionnaire.anonymous else pupil,
+                    year_number=year_numbers.get(pupil.year_group_id),
                     submitted_at=timezone.make_aware(
                         dt.datetime.combine(today - dt.timedelta(days=rng.randrange(1, 60)), dt.time(10, 15))
                     ),

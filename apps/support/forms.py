@@ -17,7 +17,7 @@ from .models import (
     ReintegrationReason,
     ReviewDecision,
 )
-from .services import ActionSpec, PhaseSpec, PlanContent, ProgressSpec, TargetSpec
+from .services import ActionSpec, PartTimeAgreement, PhaseSpec, PlanContent, ProgressSpec, TargetSpec
 
 
 class DateInput(forms.DateInput):
@@ -269,6 +269,22 @@ class CSVUploadForm(forms.Form):
             raise forms.ValidationError("The file is not UTF-8 text: save it as CSV (UTF-8).") from None
 
 
+class AttainmentImportForm(CSVUploadForm):
+    """A school's attainment file: "Check the file" and "Import" are two buttons, not a tick box."""
+
+    measure = forms.CharField(
+        max_length=60,
+        initial="Working-at grade",
+        help_text="What the values are, for every row of the file (for example “Working-at grade”).",
+    )
+
+    field_order = ["file", "measure"]
+
+    def __init__(self, *args: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        del self.fields["dry_run"]
+
+
 class AmendPlanForm(PlanContentForm):
     reason = forms.CharField(label="Why the plan is changing", max_length=300)
 
@@ -476,12 +492,52 @@ class ReintegrationForm(PlanContentForm):
             self.fields[f"phase_{i}_reduced"] = forms.BooleanField(
                 label=f"Week {i}: fewer hours than the full day (part-time timetable)", required=False
             )
+            self.fields[f"phase_{i}_sessions"] = forms.MultipleChoiceField(
+                label=f"Week {i}: if fewer hours, the sessions the pupil attends",
+                choices=WEEKDAY_SESSION_CHOICES,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        self.fields["part_time_parent_agreed_on"] = date_field(
+            "Parent agreed to the part-time timetable on", required=False
+        )
+        self.fields["part_time_la_notified_on"] = date_field("Local authority told on", required=False)
+        self.fields["part_time_not_to_manage_behaviour"] = forms.BooleanField(
+            label="I confirm the part-time timetable is not being used to manage behaviour", required=False
+        )
+
+    PART_TIME_FIELDS = ("part_time_parent_agreed_on", "part_time_la_notified_on", "part_time_not_to_manage_behaviour")
 
     def phase_rows(self) -> list[list[Any]]:
         return [
-            [self[f"phase_{i}_{n}"] for n in ("start", "end", "timetable", "support", "reduced")]
+            [self[f"phase_{i}_{n}"] for n in ("start", "end", "timetable", "support", "reduced", "sessions")]
             for i in range(1, self.PHASES + 1)
         ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for i in range(1, self.PHASES + 1):
+            if cleaned.get(f"phase_{i}_sessions") and not cleaned.get(f"phase_{i}_reduced"):
+                self.add_error(
+                    f"phase_{i}_reduced",
+                    f"Week {i} has sessions ticked: tick this too if the week has fewer hours, "
+                    "or untick the sessions for a full week.",
+                )
+        return cleaned
+
+    def part_time_fields(self) -> list[Any]:
+        return [self[name] for name in self.PART_TIME_FIELDS]
+
+    def part_time(self) -> PartTimeAgreement | None:
+        """The parent's agreement and the behaviour confirmation, when any week reduces hours."""
+        if not any(p.reduces_hours for p in self.phases()):
+            return None
+        d = self.cleaned_data
+        return PartTimeAgreement(
+            parent_agreed_on=d.get("part_time_parent_agreed_on"),
+            not_to_manage_behaviour=bool(d.get("part_time_not_to_manage_behaviour")),
+            la_notified_on=d.get("part_time_la_notified_on"),
+        )
 
     def phases(self) -> list[PhaseSpec]:
         d = self.cleaned_data
@@ -491,7 +547,12 @@ class ReintegrationForm(PlanContentForm):
             if start and end and d.get(f"phase_{i}_timetable"):
                 result.append(
                     PhaseSpec(
-                        start, end, d[f"phase_{i}_timetable"], d.get(f"phase_{i}_support", ""), d[f"phase_{i}_reduced"]
+                        start,
+                        end,
+                        d[f"phase_{i}_timetable"],
+                        d.get(f"phase_{i}_support", ""),
+                        d[f"phase_{i}_reduced"],
+                        tuple(d.get(f"phase_{i}_sessions") or ()) if d[f"phase_{i}_reduced"] else (),
                     )
                 )
         return result
@@ -550,6 +611,13 @@ class PlacementAttendanceForm(forms.Form):
 class PlacementContactForm(forms.Form):
     contacted_on = date_field("Date of contact")
     note = text("What was discussed", required=True)
+
+
+class PlacementReviewForm(forms.Form):
+    held_on = date_field("Review held on")
+    outcome = text("Outcome of the review", required=True)
+    next_review_on = date_field("Next review on", required=False)
+    next_review_on.help_text = "Leave empty for the placement's usual interval from this review."
 
 
 class SafeguardingConfirmationForm(forms.Form):

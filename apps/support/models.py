@@ -554,6 +554,9 @@ class QuestionnaireResponse(models.Model):
     )
     submitted_at = models.DateTimeField()
     total_score = models.PositiveSmallIntegerField(default=0)
+    #: The pupil's year group when they answered, kept for results by year group (also on an
+    #: anonymous response: only groups of `statutory.MIN_GROUP_SHOWN` or more are shown).
+    year_number = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -63,7 +63,14 @@ rules.add_perm("support.lead_team", is_support_lead)
 
 #: Roles that set up the school's plan types: senior leaders and the pastoral lead.
 PLAN_TYPE_ROLES = frozenset({Role.PASTORAL_LEAD}) | SENIOR_LEADERSHIP
+#: Roles that import a school-wide attainment file: the pastoral lead, senior leaders and the
+#: school's data manager (the `admin` role, who keeps the MIS data).
+ATTAINMENT_IMPORT_ROLES = frozenset({Role.PASTORAL_LEAD, Role.ADMIN}) | SENIOR_LEADERSHIP
 
 
 def may_manage_plan_types(user: Any, school: Any) -> bool:
     return bool(roles_in(user, school) & PLAN_TYPE_ROLES)
+
+
+def may_import_attainment(user: Any, school: Any) -> bool:
+    return bool(roles_in(user, school) & ATTAINMENT_IMPORT_ROLES)

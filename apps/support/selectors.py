@@ -41,6 +41,7 @@ from .models import (
     PlanVersion,
     Progress,
     Provider,
+    ReintegrationPhase,
     SupportPlan,
     TargetProgress,
 )
@@ -110,6 +111,15 @@ def _pupil_ids(school: School, condition: Q) -> QuerySet[Any]:
     from apps.people.models import Pupil
 
     return Pupil.objects.filter(condition, school=school).values("pk")
+
+
+def visible_pupil_ids(school: School, viewer: Any) -> set[int] | None:
+    """The ids of the pupils the viewer sees, or None when they see every pupil of the school
+    (for naming pupils in a report whose totals cover everyone)."""
+    condition = pupil_visibility(school, viewer)
+    if condition is None:
+        return None
+    return set(_pupil_ids(school, condition).values_list("pk", flat=True))
 
 
 def visible_plans(school: School, viewer: Any) -> QuerySet[SupportPlan]:
@@ -375,6 +385,8 @@ class CaseloadPlan:
     overdue: bool
     due_soon: bool
     targets_at_risk: int
+    #: Reduced-hours weeks of a reintegration plan with no part-time timetable linked (domain §1.8).
+    part_time_unrecorded: int = 0
 
 
 @dataclass
@@ -421,6 +433,14 @@ def caseload(school: School, keyworker: Any, today: dt.date) -> Caseload:
         .order_by(F("next_review_on").asc(nulls_last=True), "id")
     )
     at_risk = _current_targets_at_risk([p.pk for p in plans], today)
+    unrecorded = dict(
+        ReintegrationPhase.objects.filter(
+            reintegration__plan__in=[p.pk for p in plans], reduces_hours=True, part_time__isnull=True
+        )
+        .values("reintegration__plan_id")
+        .annotate(n=Count("pk"))
+        .values_list("reintegration__plan_id", "n")
+    )
     actions = list(
         PlanAction.objects.filter(
             version__plan__school=school,
@@ -446,6 +466,7 @@ def caseload(school: School, keyworker: Any, today: dt.date) -> Caseload:
                 overdue=statutory.review_is_overdue(p.next_review_on, today),
                 due_soon=statutory.review_is_due_soon(p.next_review_on, today),
                 targets_at_risk=at_risk.get(p.pk, 0),
+                part_time_unrecorded=unrecorded.get(p.pk, 0),
             )
             for p in plans
         ],
@@ -934,6 +955,51 @@ def questionnaire_results(questionnaire: Any, viewer: Any) -> tuple[list[Questio
             qs = qs.filter(pupil__in=_pupil_ids(questionnaire.school, condition))
         named = list(qs[:200])
     return summaries, named
+
+
+@dataclass
+class GroupResult:
+    year: int | None
+    responses: int
+    shown: bool
+    #: The mean rating per rating question, in question order (None when nobody answered it).
+    means: list[Decimal | None]
+    mean_score: Decimal | None
+
+
+def questionnaire_by_year(questionnaire: Any) -> list[GroupResult]:
+    """Results aggregated by year group, for named and anonymous questionnaires alike: responses
+    and the mean of each rating question. A group with fewer than `statutory.MIN_GROUP_SHOWN`
+    responses is counted but its figures are withheld (`shown` False), so nobody's answers can
+    be picked out of a small group."""
+    from .models import Answer, QuestionKind
+
+    rating_ids = [q.pk for q in questionnaire.questions.all() if q.kind == QuestionKind.RATING]
+    counts = dict(questionnaire.responses.values("year_number").annotate(n=Count("pk")).values_list("year_number", "n"))
+    scores = dict(
+        questionnaire.responses.values("year_number")
+        .annotate(total=models_sum("total_score"))
+        .values_list("year_number", "total")
+    )
+    ratings: dict[tuple[int | None, int], tuple[int, int]] = {}
+    for year, qid, n, total in (
+        Answer.objects.filter(response__questionnaire=questionnaire, rating__isnull=False)
+        .values("response__year_number", "question_id")
+        .annotate(n=Count("pk"), total=models_sum("rating"))
+        .values_list("response__year_number", "question_id", "n", "total")
+    ):
+        ratings[(year, qid)] = (n, total)
+    result = []
+    for year in sorted(counts, key=lambda y: (y is None, y or 0)):
+        n = counts[year]
+        shown = statutory.group_shown(n)
+        means: list[Decimal | None] = []
+        for qid in rating_ids:
+            answered, total = ratings.get((year, qid), (0, 0))
+            means.append((Decimal(total) / answered).quantize(Decimal("0.1")) if shown and answered else None)
+        mean_score = (Decimal(scores.get(year) or 0) / n).quantize(Decimal("0.1")) if shown else None
+        result.append(GroupResult(year, n, shown, means, mean_score))
+    return result
 
 
 def models_sum(field_name: str) -> Any:

@@ -87,6 +87,18 @@ class PhaseSpec:
     timetable: str
     lesson_support: str = ""
     reduces_hours: bool = False
+    #: For a reduced-hours week: the weekday sessions the pupil attends ("0AM" ... "4PM").
+    attended_sessions: tuple[str, ...] = ()
+
+
+@dataclass
+class PartTimeAgreement:
+    """What the attendance module needs to start a part-time timetable (domain §1.8), given once
+    for every reduced-hours week of a reintegration plan."""
+
+    parent_agreed_on: dt.date | None
+    not_to_manage_behaviour: bool
+    la_notified_on: dt.date | None = None
 
 
 def _deny(actor: Any, target: Any, *, pupil: Any, reason: str, message: str) -> PermissionDenied:
@@ -731,10 +743,16 @@ def create_reintegration(
     check_in_with: str = "",
     reasonable_adjustments: str = "",
     review_interval_weeks: int = 2,
+    part_time: PartTimeAgreement | None = None,
 ) -> SupportPlan:
     """A reintegration plan (domain §2.6): a plan of kind `reintegration` with the meeting, who
-    the pupil checks in with and a phased timetable. A phase that reduces hours is a part-time
-    timetable (§1.8) and the page says so."""
+    the pupil checks in with and a phased timetable. A week that reduces hours is a part-time
+    timetable (§1.8): each one is started here, in the same transaction, through
+    `apps.attendance.services.start_part_time_timetable` (the sessions attended that week, the
+    parent's agreement, a review on the week's last day) and linked to its phase, so the plan and
+    its part-time timetables are recorded together or not at all."""
+    from apps.attendance import services as attendance
+
     errors = []
     if reason not in ReintegrationReason.values:
         errors.append("Choose why the pupil is being reintegrated.")
@@ -743,6 +761,20 @@ def create_reintegration(
             errors.append(f"The phase starting {phase.starts_on:%d/%m/%Y} ends before it starts.")
     if not phases:
         errors.append("Give at least the first week of the timetable.")
+    reduced = [(i, p) for i, p in enumerate(phases, start=1) if p.reduces_hours]
+    for i, phase in reduced:
+        if not phase.attended_sessions:
+            errors.append(f"Week {i} has fewer hours: tick the sessions the pupil attends that week.")
+    if reduced:
+        if part_time is None or part_time.parent_agreed_on is None:
+            errors.append(
+                "A week with fewer hours is a part-time timetable: give the date the parent the pupil "
+                "normally lives with agreed to it."
+            )
+        if part_time is None or not part_time.not_to_manage_behaviour:
+            errors.append(
+                "Confirm that the part-time timetable is not being used to manage behaviour: that is not allowed."
+            )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -765,17 +797,38 @@ def create_reintegration(
             check_in_with=check_in_with[:120],
             reasonable_adjustments=reasonable_adjustments,
         )
-        ReintegrationPhase.objects.bulk_create(
-            ReintegrationPhase(
+        for i, p in enumerate(phases, start=1):
+            timetable = None
+            if p.reduces_hours and part_time is not None:
+                try:
+                    timetable = attendance.start_part_time_timetable(
+                        actor,
+                        pupil=pupil,
+                        start_date=p.starts_on,
+                        planned_end_date=p.ends_on,
+                        attended_sessions=list(p.attended_sessions),
+                        reason=f"Reintegration plan: {p.timetable}"[:500],
+                        parent_agreed_on=part_time.parent_agreed_on,
+                        next_review=p.ends_on,
+                        not_to_manage_behaviour=part_time.not_to_manage_behaviour,
+                        la_notified_on=part_time.la_notified_on,
+                    )
+                except ValidationError as refused:
+                    raise ValidationError([f"Week {i}: {m}" for m in refused.messages]) from None
+                except PermissionDenied:
+                    raise PermissionDenied(
+                        "Only the attendance office starts a part-time timetable: open the plan without "
+                        "the reduced week, or ask them to record it and link it to the week afterwards."
+                    ) from None
+            ReintegrationPhase.objects.create(
                 reintegration=reintegration,
                 starts_on=p.starts_on,
                 ends_on=p.ends_on,
                 timetable=p.timetable[:300],
                 lesson_support=p.lesson_support[:300],
                 reduces_hours=p.reduces_hours,
+                part_time=timetable,
             )
-            for p in phases
-        )
     return plan
 
 
@@ -936,6 +989,43 @@ def add_placement_contact(actor: Any, *, placement: Placement, contacted_on: dt.
     return contact
 
 
+def review_placement(
+    actor: Any, *, placement: Placement, held_on: dt.date, outcome: str, next_review_on: dt.date | None = None
+) -> PlacementContact:
+    """Record a review of an off-site placement (its review schedule: good practice, not a rule in
+    the domain file, whose §2.8 asks only for the provider's safeguarding confirmation): the
+    outcome goes in the contact log as "Review: …" and the next review is set, the date given or
+    the placement's interval from the review (moved off a weekend)."""
+    _require_pupil(actor, placement.pupil, "support.review_placement")
+    errors = []
+    if not outcome.strip():
+        errors.append("Write the outcome of the review.")
+    if held_on > timezone.localdate():
+        errors.append("A review cannot be recorded in the future.")
+    following = next_review_on or statutory.next_review_date(held_on, placement.review_interval_weeks)
+    if following <= held_on:
+        errors.append("The next review must be after this one.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = PlacementContact.objects.create(
+            placement=placement, contacted_on=held_on, note=f"Review: {outcome.strip()}", recorded_by=actor
+        )
+        placement.next_review_on = following
+        placement.save(update_fields=["next_review_on"])
+        chronology.add_entry(
+            pupil=placement.pupil,
+            kind=Kind.SUPPORT,
+            title=f"Off-site placement at {placement.provider.name} reviewed",
+            occurred_at=timezone.make_aware(dt.datetime.combine(held_on, dt.time(12))),
+            author=actor,
+            source=placement,
+            confidentiality=Confidentiality.PASTORAL,
+        )
+        audit.record(actor, Verb.UPDATE, placement, pupil=placement.pupil, school=placement.school)
+    return contact
+
+
 def money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
@@ -1019,7 +1109,7 @@ def submit_response(*, token: str, answers: dict[int, tuple[int | None, str]]) -
     with transaction.atomic():
         invite = (
             QuestionnaireInvite.objects.select_for_update()
-            .select_related("questionnaire", "pupil")
+            .select_related("questionnaire", "pupil", "pupil__year_group")
             .filter(token_hash=token_hash(token))
             .first()
         )
@@ -1037,10 +1127,16 @@ def submit_response(*, token: str, answers: dict[int, tuple[int | None, str]]) -
                 errors.append(f"Choose an answer for: {q.text}")
         if errors:
             raise ValidationError(errors)
+        now = timezone.now()
+        if invite.questionnaire.anonymous:
+            # The invite names the pupil; matching its "used at" time to the response's "submitted
+            # at" time would name the response. An anonymous questionnaire keeps the day only, on both.
+            now = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time(0)))
         response = QuestionnaireResponse.objects.create(
             questionnaire=invite.questionnaire,
             pupil=None if invite.questionnaire.anonymous else invite.pupil,
-            submitted_at=timezone.now(),
+            year_number=invite.pupil.year_group.number if invite.pupil.year_group_id else None,
+            submitted_at=now,
             total_score=statutory.questionnaire_score(answers.get(q.pk, (None, ""))[0] for q in questions),
         )
         Answer.objects.bulk_create(
@@ -1052,7 +1148,7 @@ def submit_response(*, token: str, answers: dict[int, tuple[int | None, str]]) -
             )
             for q in questions
         )
-        invite.used_at = timezone.now()
+        invite.used_at = now
         invite.save(update_fields=["used_at"])
         audit.record(
             None, Verb.CREATE, response, school=invite.questionnaire.school, reason="support.questionnaire_link"
@@ -1224,3 +1320,27 @@ def link_phase_part_time(
         phase.save(update_fields=["part_time", "reduces_hours"])
         audit.record(actor, Verb.UPDATE, plan, pupil=plan.pupil, reason=f"support.phase_part_time:{timetable.pk}")
     return phase
+
+
+def import_attainment_file(
+    actor: Any, *, school: Any, lines: Iterable[str], measure: str = "Working-at grade", source_name: str, dry_run: bool
+) -> Any:
+    """A school's attainment file (`upn,subject,assessed_on,value[,target]`) through the same
+    importer as `manage.py import_csv attainment`: all or nothing, each wrong row reported with its
+    line number (`ImportRejected`); `dry_run` checks the file and writes nothing. The pastoral lead,
+    senior leaders and the data manager (`rules.ATTAINMENT_IMPORT_ROLES`) only."""
+    from .csv_import import import_attainment
+    from .rules import may_import_attainment
+
+    if not may_import_attainment(actor, school):
+        raise _deny(
+            actor,
+            ("support.attainmentrecord", 0),
+            pupil=None,
+            reason="support.import_attainment",
+            message="Only the pastoral lead, senior leaders and the data manager import attainment files.",
+        )
+    measure = measure.strip() or "Working-at grade"
+    if len(measure) > 60:
+        raise ValidationError("The measure is longer than 60 characters.")
+    return import_attainment(school, lines, actor=actor, source_name=source_name, measure=measure, dry_run=dry_run)

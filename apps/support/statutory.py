@@ -149,6 +149,15 @@ def mean_rating(ratings: Iterable[int]) -> Decimal | None:
 #: How long a questionnaire link stays valid. Local choice, not statute.
 QUESTIONNAIRE_LINK_DAYS = 7
 RATING_MIN, RATING_MAX = 1, 5
+#: Results by year group show a group only when this many pupils or more answered, so no pupil's
+#: answers can be picked out (anonymised whole-school surveys). Local choice, not statute, after
+#: the usual practice of suppressing small numbers in published figures.
+MIN_GROUP_SHOWN = 5
+
+
+def group_shown(responses: int) -> bool:
+    """Whether a group's aggregated results may be shown (`MIN_GROUP_SHOWN` or more responses)."""
+    return responses >= MIN_GROUP_SHOWN
 
 
 def questionnaire_score(ratings: Iterable[int | None]) -> int:

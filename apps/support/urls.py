@@ -21,6 +21,7 @@ urlpatterns = [
     path("plan-types/", views.plan_types, name="plan_types"),
     path("plan-types/<int:type_id>/", views.plan_type, name="plan_type"),
     path("pupils/<int:pupil_id>/attainment/", views.pupil_attainment, name="pupil_attainment"),
+    path("attainment/import/", views.attainment_import, name="attainment_import"),
     path("actions/<int:action_id>/done/", views.action_done, name="action_done"),
     path("interventions/", views.interventions, name="interventions"),
     path("interventions/<int:intervention_id>/", views.intervention, name="intervention"),

@@ -23,9 +23,9 @@ from apps.audit import services as audit
 from apps.audit.models import Verb
 from apps.people import selectors as people_selectors
 
-from . import forms, selectors, services, statutory
+from . import exports, forms, selectors, services, statutory
 from .models import PlanKind, PlanStatus, ReviewDecision
-from .rules import LEAD_ROLES, PLAN_TYPE_ROLES
+from .rules import ATTAINMENT_IMPORT_ROLES, LEAD_ROLES, PLAN_TYPE_ROLES, may_import_attainment
 
 STAFF_ROLES = set(Role.values) - AGGREGATE_ONLY_ROLES
 T = TypeVar("T")
@@ -441,11 +441,64 @@ def intervention(request: HearthRequest, intervention_id: int) -> HttpResponse:
             messages.success(request, "Group started.")
             return redirect("support:group", group_id=group.pk)
     impact = selectors.intervention_impact(found, _today())
+    # The totals cover every member; a pupil the viewer may not see (a head of year, another year)
+    # is counted but not named.
+    seen = selectors.visible_pupil_ids(request.school, request.user)
+    rows = [(r, seen is None or r.member.pupil_id in seen) for r in impact.rows]
+    if exports.wants_csv(request):
+        return exports.csv_response(
+            request,
+            f"impact-{found.name}",
+            IMPACT_HEADER,
+            [
+                [
+                    r.member.pupil.full_name if named else "Not shown",
+                    r.member.group.name,
+                    r.member.joined_on,
+                    r.member.left_on,
+                    r.before_attendance,
+                    r.during_attendance,
+                    r.before_negative,
+                    r.during_negative,
+                    r.member.entry_score,
+                    r.member.exit_score,
+                    r.member.entry_rating,
+                    r.member.exit_rating,
+                    r.sessions_attended,
+                    r.helped,
+                ]
+                for r, named in rows
+            ],
+        )
     return render(
         request,
         "support/intervention.html",
-        {"intervention": found, "groups": found.groups.select_related("runner"), "form": form, "impact": impact},
+        {
+            "intervention": found,
+            "groups": found.groups.select_related("runner"),
+            "form": form,
+            "impact": impact,
+            "rows": rows,
+        },
     )
+
+
+IMPACT_HEADER = [
+    "Pupil",
+    "Group",
+    "Joined",
+    "Left",
+    "Attendance before (%)",
+    "Attendance during (%)",
+    "Negative points before",
+    "Negative points during",
+    "Questionnaire score at entry",
+    "Questionnaire score at exit",
+    "Own rating at entry",
+    "Own rating at exit",
+    "Sessions attended",
+    "Improved",
+]
 
 
 def _group_for(request: HearthRequest, group_id: int) -> Any:
@@ -578,6 +631,38 @@ def provision_map(request: HearthRequest) -> HttpResponse:
 
     start, end = academic_year_bounds(_today())
     data = selectors.provision_map(request.school, request.user, start, end)
+    if exports.wants_csv(request):
+        table = request.GET.get("table", "pupils")
+        if table == "years":
+            return exports.csv_response(
+                request,
+                "provision-by-year",
+                ["Year", "Pupils in interventions", "Cost (£)"],
+                [[y, n, c] for y, n, c in data.by_year],
+            )
+        if table == "needs":
+            return exports.csv_response(
+                request, "provision-by-need", ["Need", "Pupils in interventions", "Cost (£)"], data.by_need
+            )
+        return exports.csv_response(
+            request,
+            "provision-map",
+            ["Pupil", "UPN", "Year", "Need", "Intervention", "Group", "From", "To", "Cost (£)"],
+            [
+                [
+                    m.pupil.full_name,
+                    m.pupil.upn,
+                    m.pupil.year_group.number,
+                    m.get_need_display(),
+                    m.group.intervention.name,
+                    m.group.name,
+                    m.joined_on,
+                    m.left_on,
+                    m.group.intervention.cost_per_pupil,
+                ]
+                for m in data.rows
+            ],
+        )
     return render(request, "support/provision_map.html", {"map": data, "start": start, "end": end})
 
 
@@ -596,31 +681,39 @@ def reintegration_new(request: HearthRequest, pupil_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        plan = _attempt(
-            form,
-            lambda: services.create_reintegration(
-                request.user,
-                pupil=pupil,
-                keyworker=d["keyworker"],
-                reason=d["reason"],
-                started_on=d["started_on"],
-                content=form.content(),
-                phases=form.phases(),
-                meeting_on=d.get("meeting_on"),
-                meeting_attendees=d.get("meeting_attendees", ""),
-                parent_attended=d.get("parent_attended", False),
-                check_in_with=d.get("check_in_with", ""),
-                reasonable_adjustments=d.get("reasonable_adjustments", ""),
-            ),
-        )
+        try:
+            plan = _attempt(
+                form,
+                lambda: services.create_reintegration(
+                    request.user,
+                    pupil=pupil,
+                    keyworker=d["keyworker"],
+                    reason=d["reason"],
+                    started_on=d["started_on"],
+                    content=form.content(),
+                    phases=form.phases(),
+                    meeting_on=d.get("meeting_on"),
+                    meeting_attendees=d.get("meeting_attendees", ""),
+                    parent_attended=d.get("parent_attended", False),
+                    check_in_with=d.get("check_in_with", ""),
+                    reasonable_adjustments=d.get("reasonable_adjustments", ""),
+                    part_time=form.part_time(),
+                ),
+            )
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+            plan = None
         if plan is not None:
-            messages.success(request, "Reintegration plan opened.")
-            if any(p.reduces_hours for p in form.phases()):
-                messages.info(
-                    request,
-                    "A week with fewer hours is a part-time timetable: record it (or link the attendance "
-                    "office's record) under the phased timetable below.",
-                )
+            reduced = sum(1 for p in form.phases() if p.reduces_hours)
+            messages.success(
+                request,
+                "Reintegration plan opened"
+                + (
+                    f", with {reduced} part-time timetable{'s' if reduced != 1 else ''} recorded in attendance."
+                    if reduced
+                    else "."
+                ),
+            )
             return redirect("support:plan", plan_id=plan.pk)
     return render(request, "support/reintegration_form.html", {"form": form, "pupil": pupil})
 
@@ -675,6 +768,9 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
         request.POST if action == "contact" else None, prefix="contact", initial={"contacted_on": _today()}
     )
     confirm_form = forms.SafeguardingConfirmationForm(request.POST if action == "confirm" else None, prefix="sg")
+    review_form = forms.PlacementReviewForm(
+        request.POST if action == "review" else None, prefix="review", initial={"held_on": _today()}
+    )
     import_form = forms.CSVUploadForm(
         request.POST if action == "import" else None, request.FILES if action == "import" else None, prefix="csv"
     )
@@ -723,6 +819,10 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
                 reference=confirm_form.cleaned_data.get("reference", ""),
             ),
         )
+    elif action == "review" and review_form.is_valid():
+        done = _attempt(
+            review_form, lambda: services.review_placement(request.user, placement=found, **review_form.cleaned_data)
+        )
     if done is not None:
         messages.success(request, "Saved.")
         return redirect("support:placement", placement_id=found.pk)
@@ -737,6 +837,8 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
             "attendance_form": attendance_form,
             "contact_form": contact_form,
             "confirm_form": confirm_form,
+            "review_form": review_form,
+            "today": _today(),
             "import_form": import_form,
             "import_errors": import_errors,
             "needs_confirmation": statutory.placement_needs_safeguarding_confirmation(found.safeguarding_confirmed_on),
@@ -761,7 +863,52 @@ def pupil_attainment(request: HearthRequest, pupil_id: int) -> HttpResponse:
     return render(
         request,
         "support/attainment.html",
-        {"pupil": pupil, "form": form, "records": selectors.pupil_attainment(request.school, pupil)},
+        {
+            "pupil": pupil,
+            "form": form,
+            "records": selectors.pupil_attainment(request.school, pupil),
+            "may_import": may_import_attainment(request.user, request.school),
+        },
+    )
+
+
+@login_required
+@role_required(ATTAINMENT_IMPORT_ROLES)
+def attainment_import(request: HearthRequest) -> HttpResponse:
+    """A school-level attainment file, checked first ("Check the file") or imported, all or nothing."""
+    from apps.attendance.csv_io import ImportRejected
+
+    form = forms.AttainmentImportForm(request.POST or None, request.FILES or None)
+    row_errors: list[str] = []
+    rejected_count = 0
+    checked: Any = None
+    if request.method == "POST" and form.is_valid():
+        dry_run = "check" in request.POST
+        try:
+            result = services.import_attainment_file(
+                request.user,
+                school=request.school,
+                lines=form.lines(),
+                measure=form.cleaned_data["measure"],
+                source_name=f"File {form.cleaned_data['file'].name}"[:120],
+                dry_run=dry_run,
+            )
+        except ImportRejected as rejected:
+            row_errors, rejected_count = [*rejected.errors], rejected.error_count
+            if rejected.error_count > len(rejected.errors):
+                row_errors.append(f"… and {rejected.error_count - len(rejected.errors)} more.")
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            if not dry_run:
+                messages.success(request, result.summary())
+                return redirect("support:attainment_import")
+            checked = result
+    return render(
+        request,
+        "support/attainment_import.html",
+        {"form": form, "row_errors": row_errors, "rejected_count": rejected_count, "checked": checked},
     )
 
 
@@ -854,7 +1001,16 @@ def questionnaire(request: HearthRequest, questionnaire_id: int) -> HttpResponse
     return render(
         request,
         "support/questionnaire.html",
-        {"questionnaire": found, "form": form, "links": links, "summaries": summaries, "named": named},
+        {
+            "questionnaire": found,
+            "form": form,
+            "links": links,
+            "summaries": summaries,
+            "named": named,
+            "by_year": selectors.questionnaire_by_year(found),
+            "rating_questions": [s.question for s in summaries if s.question.kind == "rating"],
+            "min_group": statutory.MIN_GROUP_SHOWN,
+        },
     )
 
 

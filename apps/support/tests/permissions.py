@@ -18,6 +18,7 @@ from apps.support.tests.factories import (
 from tests.permissions import ANONYMOUS, PASTORAL_TEAM, SIGNED_IN, Case
 
 PLAN_TYPE_MANAGERS = frozenset({"pastoral_lead", "headteacher", "senior_leader"})
+ATTAINMENT_IMPORTERS = PLAN_TYPE_MANAGERS | frozenset({"admin"})
 
 LEADS = frozenset({"pastoral_lead", "dsl", "deputy_dsl", "headteacher", "senior_leader"})
 OTHER_SCHOOL_TEAM = frozenset({"other_school_dsl"})
@@ -191,6 +192,14 @@ CASES = [
         method="POST",
         data=lambda p: {"subject": "English", "assessed_on": "2026-11-02", "measure": "Working-at grade", "value": "5"},
         note="record",
+    ),
+    Case("support:attainment_import", ATTAINMENT_IMPORTERS),
+    Case(
+        "support:attainment_import",
+        ATTAINMENT_IMPORTERS,
+        method="POST",
+        data=lambda p: {"measure": "Working-at grade", "check": "1"},
+        note="check",
     ),
     # The API: plans as the plan pages (the persona pupil's ordinary plan: the pastoral team);
     # interventions and groups as the intervention pages.

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.support import selectors, services
 from apps.support.models import QuestionnaireInvite, QuestionnaireResponse
@@ -93,3 +95,38 @@ def test_only_the_pastoral_team_makes_links(personas):
     questionnaire = build(personas)
     with pytest.raises(PermissionDenied):
         services.invite_pupils(personas.teacher, questionnaire=questionnaire, pupils=[personas.pupil])
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_results_by_year_group_withhold_groups_under_five(personas, client_for, anonymous):
+    from apps.people.tests.factories import PupilFactory
+
+    questionnaire = build(personas, anonymous=anonymous)
+    year9 = [personas.pupil] + [
+        PupilFactory(school=personas.school, year_group=personas.pupil.year_group, form=personas.pupil.form)
+        for _ in range(4)
+    ]
+    # Five Year 9 pupils rate (1,5) (2,4) (3,3) (4,2) (5,1); one Year 10 pupil answers alone.
+    for i, (pupil, token) in enumerate(
+        services.invite_pupils(personas.pastoral, questionnaire=questionnaire, pupils=[*year9, personas.other_pupil])
+    ):
+        ratings = (i + 1, 5 - i) if pupil in year9 else (1, 1)
+        services.submit_response(token=token, answers=answers_for(questionnaire, ratings=ratings))
+    assert QuestionnaireResponse.objects.filter(pupil__isnull=True).count() == (6 if anonymous else 0)
+    by_year = {g.year: g for g in selectors.questionnaire_by_year(questionnaire)}
+    nine, ten = by_year[9], by_year[10]
+    assert (nine.responses, nine.shown, nine.means, nine.mean_score) == (5, True, [Decimal(3), Decimal(3)], Decimal(6))
+    assert (ten.responses, ten.shown, ten.means, ten.mean_score) == (1, False, [None, None], None)
+    page = client_for(personas.pastoral).get(reverse("support:questionnaire", args=[questionnaire.pk])).content
+    assert "Not shown: fewer than 5 responses" in page.decode()
+
+
+def test_an_anonymous_response_cannot_be_matched_to_its_invite_by_time(personas):
+    questionnaire = build(personas, anonymous=True)
+    [(_, token)] = services.invite_pupils(personas.pastoral, questionnaire=questionnaire, pupils=[personas.pupil])
+    response = services.submit_response(token=token, answers=answers_for(questionnaire))
+    invite = QuestionnaireInvite.objects.get()
+    assert response.pupil is None
+    for stamp in (response.submitted_at, invite.used_at):
+        local = timezone.localtime(stamp)
+        assert (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)

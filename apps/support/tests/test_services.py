@@ -338,7 +338,7 @@ def test_reintegration_plan_with_phases_and_attendance_per_phase(personas):
         started_on=MON,
         content=content(personas),
         phases=[
-            PhaseSpec(MON, dt.date(2026, 9, 18), "Mornings only", reduces_hours=True),
+            PhaseSpec(MON, dt.date(2026, 9, 18), "Mornings only"),
             PhaseSpec(dt.date(2026, 9, 21), dt.date(2026, 9, 25), "Full timetable"),
         ],
         meeting_on=dt.date(2026, 9, 11),
@@ -348,7 +348,7 @@ def test_reintegration_plan_with_phases_and_attendance_per_phase(personas):
     record_week_of_marks(personas, MON, absent=5)
     phases = selectors.phase_attendance(plan, dt.date(2026, 11, 23))
     first, second = phases[0][1], phases[1][1]
-    assert phases[0][0].reduces_hours
+    assert not phases[0][0].reduces_hours
     assert first is not None and second is not None
     assert (first.possible_sessions, first.present) == (10, 5)
     assert second.possible_sessions == 0
@@ -426,3 +426,36 @@ def test_safeguarding_confirmation_and_contact_log(personas):
     placement.refresh_from_db()
     assert placement.safeguarding_confirmed_on == dt.date(2026, 9, 1)
     assert placement.contacts.count() == 1
+
+
+def test_a_placement_review_logs_the_outcome_and_sets_the_next_review(personas, client_for):
+    placement = make_placement(
+        school=personas.school, pupil=personas.pupil, keyworker=personas.pastoral, provider__school=personas.school
+    )
+    placement.next_review_on = dt.date(2026, 10, 1)
+    placement.review_interval_weeks = 6
+    placement.save()
+    with pytest.raises(ValidationError, match="Write the outcome"):
+        services.review_placement(personas.pastoral, placement=placement, held_on=dt.date(2026, 11, 2), outcome=" ")
+    contact = services.review_placement(
+        personas.pastoral, placement=placement, held_on=dt.date(2026, 11, 2), outcome="Settled; keep Tuesdays."
+    )
+    placement.refresh_from_db()
+    assert contact.note == "Review: Settled; keep Tuesdays."
+    assert placement.next_review_on == dt.date(2026, 12, 14)  # 6 weeks on, a Monday
+    assert Entry.objects.filter(pupil=personas.pupil, title__contains="reviewed").exists()
+    with pytest.raises(ValidationError, match="after this one"):
+        services.review_placement(
+            personas.pastoral,
+            placement=placement,
+            held_on=dt.date(2026, 11, 2),
+            outcome="Again",
+            next_review_on=dt.date(2026, 11, 2),
+        )
+    response = client_for(personas.pastoral).post(
+        f"/support/placements/{placement.pk}/",
+        {"form": "review", "review-held_on": "2026-11-16", "review-outcome": "Going well."},
+    )
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.next_review_on == dt.date(2026, 12, 28)
