@@ -227,7 +227,7 @@ def import_attendance(
         raise ImportRejected(
             [f"Line 1: the header must be upn,date,session,code[,minutes_late]; {'; '.join(problems)}."], 1
         )
-    if connection.vendor == "postgresql" and stream.seekable():
+    if stream.seekable():
         staged = _staged_import(school, stream, columns, source_name=source_name, dry_run=dry_run, actor=actor)
         if staged is not None:
             return staged
@@ -379,43 +379,81 @@ def _staged_import(
         return done.report
 
 
-def _staged(
-    school: School, stream: IO[str], columns: list[str], *, source_name: str, dry_run: bool, actor: Any
-) -> ImportReport:
-    import psycopg
-    from django.db import DataError
+_TEMP_TABLES = ("att_import_stage", "att_import_keys", "att_import_rows")
 
-    stage_columns = [_STAGE_COLUMNS.get(c, "late_text") for c in columns]
-    mark = connection.ops.quote_name(Mark._meta.db_table)
-    history = connection.ops.quote_name(MarkHistory._meta.db_table)
-    pupil = connection.ops.quote_name(Pupil._meta.db_table)
-    now = timezone.now()
-    reason = f"Import of {source_name}"[:300]
-    with connection.cursor() as cursor:
-        # Left by an earlier import in the same (still open) transaction.
-        cursor.execute("DROP TABLE IF EXISTS att_import_stage, att_import_keys, att_import_rows")
-        cursor.execute(
-            "CREATE TEMP TABLE att_import_stage (upn text, date_text text, session_text text, code_text text, "
-            "late_text text) ON COMMIT DROP"
-        )
-        stream.seek(0)
-        raw = cursor.cursor
+
+def _drop_temp_tables(cursor: Any) -> None:
+    for table in _TEMP_TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _load_stage(cursor: Any, stream: IO[str], columns: list[str], stage_columns: list[str]) -> None:
+    """The file's rows into the staging table as text: PostgreSQL `COPY` of the raw file, SQLite
+    `executemany` of the parsed rows (blank lines skipped, as the row-by-row path does)."""
+    stream.seek(0)
+    if connection.vendor == "postgresql":
+        import psycopg
+
         try:
             with (
                 transaction.atomic(),
-                raw.copy(  # type: ignore[union-attr]
+                cursor.cursor.copy(
                     f"COPY att_import_stage ({', '.join(stage_columns)}) FROM STDIN (FORMAT csv, HEADER true)"
                 ) as copy,
             ):
                 while chunk := stream.read(1 << 20):
                     copy.write(chunk)
-        except (DataError, psycopg.Error):  # a row with too few or too many values, a blank line
+        except psycopg.Error:  # a row with too few or too many values, a blank line: row by row
             raise _NotVouched from None
+        return
+    reader = csv.reader(stream)
+    next(reader, None)
+    width = len(columns)
+
+    def rows() -> Iterator[list[str]]:
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != width:
+                raise _NotVouched
+            yield row
+
+    raw = connection.connection
+    assert raw is not None
+    marks = ", ".join(["?"] * width)
+    raw.executemany(f"INSERT INTO att_import_stage ({', '.join(stage_columns)}) VALUES ({marks})", rows())  # noqa: S608 - our own tables
+
+
+def _staged(
+    school: School, stream: IO[str], columns: list[str], *, source_name: str, dry_run: bool, actor: Any
+) -> ImportReport:
+    from django.db import DataError
+
+    postgresql = connection.vendor == "postgresql"
+    temp = "CREATE TEMP TABLE {} ({}) ON COMMIT DROP" if postgresql else "CREATE TEMP TABLE {} ({})"
+    stage_columns = [_STAGE_COLUMNS.get(c, "late_text") for c in columns]
+    mark = connection.ops.quote_name(Mark._meta.db_table)
+    history = connection.ops.quote_name(MarkHistory._meta.db_table)
+    pupil = connection.ops.quote_name(Pupil._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    reason = f"Import of {source_name}"[:300]
+    with connection.cursor() as cursor:
+        _drop_temp_tables(cursor)  # left by an earlier import in the same (still open) transaction
+        cursor.execute(
+            temp.format(
+                "att_import_stage", "upn text, date_text text, session_text text, code_text text, late_text text"
+            )
+        )
+        _load_stage(cursor, stream, columns, stage_columns)
         if "minutes_late" in columns:
-            # Only plain whole numbers are cast here (the cast would take forms Python's int refuses).
+            # Only plain whole numbers are cast below (a cast takes forms Python's int refuses).
+            plain = (
+                "late_text !~ '^ *[0-9]{1,4} *$'"
+                if postgresql
+                else ("(trim(late_text) GLOB '*[^0-9]*' OR length(trim(late_text)) > 4)")
+            )
             cursor.execute(
-                "SELECT EXISTS (SELECT 1 FROM att_import_stage WHERE btrim(late_text) <> '' "
-                "AND late_text !~ '^ *[0-9]{1,4} *$')"
+                f"SELECT EXISTS (SELECT 1 FROM att_import_stage WHERE trim(late_text) <> '' AND {plain})"  # noqa: S608
             )
             if cursor.fetchone()[0]:
                 raise _NotVouched
@@ -441,26 +479,37 @@ def _staged(
                 raise _NotVouched
             keys.append((date_text, session_text, code_text, day.isoformat(), session, code))
         cursor.execute(
-            "CREATE TEMP TABLE att_import_keys (date_text text, session_text text, code_text text, day date, "
-            "session text, code text) ON COMMIT DROP"
+            temp.format(
+                "att_import_keys",
+                "date_text text, session_text text, code_text text, day date, session text, code text",
+            )
         )
-        with raw.copy("COPY att_import_keys FROM STDIN") as copy:  # type: ignore[union-attr]
-            for key in keys:
-                copy.write_row(key)
+        if postgresql:
+            with cursor.cursor.copy("COPY att_import_keys FROM STDIN") as copy:
+                for key in keys:
+                    copy.write_row(key)
+        else:
+            cursor.executemany("INSERT INTO att_import_keys VALUES (%s, %s, %s, %s, %s, %s)", keys)
         # Every row joined to its pupil (by UPN, as the row-by-row path matches it) and its key.
-        late = "NULLIF(btrim(s.late_text), '')::int" if "minutes_late" in columns else "NULL::int"
+        late = (
+            "CAST(NULLIF(trim(s.late_text), '') AS integer)" if "minutes_late" in columns else "CAST(NULL AS integer)"
+        )
+        as_table = (
+            "CREATE TEMP TABLE att_import_rows ON COMMIT DROP AS"
+            if postgresql
+            else ("CREATE TEMP TABLE att_import_rows AS")
+        )
         try:
             cursor.execute(
-                "CREATE TEMP TABLE att_import_rows ON COMMIT DROP AS "  # noqa: S608 - our own tables
-                f"SELECT p.id AS pupil_id, k.day, k.session, k.code, {late} AS minutes_late, "
-                "p.admission_date, p.leaving_date "
-                f"FROM att_import_stage s JOIN att_import_keys k ON k.date_text IS NOT DISTINCT FROM s.date_text "
+                f"{as_table} SELECT p.id AS pupil_id, k.day AS day, k.session AS session, k.code AS code, "  # noqa: S608
+                f"{late} AS minutes_late, p.admission_date AS admission_date, p.leaving_date AS leaving_date "
+                "FROM att_import_stage s JOIN att_import_keys k ON k.date_text IS NOT DISTINCT FROM s.date_text "
                 "AND k.session_text IS NOT DISTINCT FROM s.session_text "
                 "AND k.code_text IS NOT DISTINCT FROM s.code_text "
-                f"JOIN {pupil} p ON p.school_id = %s AND upper(p.upn) = upper(btrim(s.upn))",
+                f"JOIN {pupil} p ON p.school_id = %s AND upper(p.upn) = upper(trim(s.upn))",
                 [school.pk],
             )
-        except DataError:  # minutes late that are not a whole number
+        except DataError:
             raise _NotVouched from None
         cursor.execute("SELECT (SELECT count(*) FROM att_import_rows), (SELECT count(*) FROM att_import_stage)")
         rows, staged = cursor.fetchone()
@@ -476,7 +525,7 @@ def _staged(
         )
         if cursor.fetchone()[0]:
             raise _NotVouched
-        cursor.execute("CREATE INDEX ON att_import_rows (pupil_id, day, session)")
+        cursor.execute("CREATE INDEX att_import_rows_key ON att_import_rows (pupil_id, day, session)")
         cursor.execute("ANALYZE att_import_rows")
         report = ImportReport(rows=rows, dry_run=dry_run)
         held = (
@@ -501,13 +550,13 @@ def _staged(
                 [Source.IMPORT, reason, "import", now],  # as apply_marks labels the import's amendments
             )
             cursor.execute(
-                f"UPDATE {mark} m SET code = r.code, minutes_late = r.minutes_late, recorded_by_id = NULL, "  # noqa: S608
+                f"UPDATE {mark} AS m SET code = r.code, minutes_late = r.minutes_late, recorded_by_id = NULL, "  # noqa: S608 - our own tables
                 "recorded_at = %s, source = %s FROM att_import_rows r WHERE m.pupil_id = r.pupil_id "
                 f"AND m.date = r.day AND m.session = r.session AND {differs}",
                 [now, Source.IMPORT],
             )
         cursor.execute(
-            f"INSERT INTO {mark} (school_id, pupil_id, date, session, code, minutes_late, recorded_by_id, "  # noqa: S608
+            f"INSERT INTO {mark} (school_id, pupil_id, date, session, code, minutes_late, recorded_by_id, "  # noqa: S608 - our own tables
             "recorded_at, source) "
             "SELECT %s, r.pupil_id, r.day, r.session, r.code, r.minutes_late, NULL, %s, %s "
             f"FROM att_import_rows r WHERE NOT EXISTS (SELECT 1 FROM {mark} m WHERE m.pupil_id = r.pupil_id "
@@ -516,8 +565,9 @@ def _staged(
         )
         cursor.execute("SELECT min(day), max(day) FROM att_import_rows")
         first, last = cursor.fetchone()
-        cursor.execute("DROP TABLE att_import_stage, att_import_keys, att_import_rows")
+        _drop_temp_tables(cursor)
     if first is not None:
+        first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in (first, last))
         summaries.refresh(school, years=range(summaries.school_year(first), summaries.school_year(last) + 1))
     audit.record(
         actor or "import",

@@ -1,4 +1,4 @@
-"""PostgreSQL: the set-based (staged) import writes exactly what the row-by-row import writes, and
+"""The set-based (staged) import writes exactly what the row-by-row import writes, and
 hands any file it cannot vouch for to the row-by-row path (csv_io._staged_import)."""
 
 from __future__ import annotations
@@ -8,16 +8,13 @@ import io
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from apps.attendance import csv_io, summaries
 from apps.attendance.models import Mark, MarkHistory, PupilYearSummary
 from apps.attendance.tests.factories import make_marks
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the staged import is PostgreSQL's"),
-]
+pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2025, 1, 13)
 
