@@ -1,11 +1,14 @@
 """Attendance in and out as CSV: import (streaming, bulk, all-or-nothing), export and summaries.
 
 Columns: `upn,date,session,code` and optionally `minutes_late` (issue 5, "Data in and out").
-The importer reads the file once, row by row, validating and writing in batches inside one
-transaction; if any row is invalid, it keeps validating to report every bad row (line numbers and
-reasons) and then rolls everything back, so nothing is half-imported. Memory stays flat with file
-size: only the current batch, the school's pupils and a bit per (pupil, session) to catch
-duplicate rows are held.
+A clean file is imported set-based (`_staged_import`): streamed into a temporary staging table,
+checked in SQL and once per distinct (date, session, code), written by `INSERT … SELECT` and the
+set-based amend path, in one transaction. If any row fails those checks, nothing has been written
+and the row-by-row path runs instead: it reads the file once, validating and writing in batches
+inside one transaction; if any row is invalid, it keeps validating to report every bad row (line
+numbers and reasons) and then rolls everything back, so nothing is half-imported. Memory stays
+flat with file size on both paths: the staging table is on the database; the row-by-row path holds
+only the current batch, the school's pupils and a bit per (pupil, session) to catch duplicates.
 """
 
 from __future__ import annotations
