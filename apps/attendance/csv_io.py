@@ -506,9 +506,10 @@ def _staged(
             cursor.execute(
                 f"{as_table} SELECT p.id AS pupil_id, k.day AS day, k.session AS session, k.code AS code, "  # noqa: S608
                 f"{late} AS minutes_late, p.admission_date AS admission_date, p.leaving_date AS leaving_date "
-                "FROM att_import_stage s JOIN att_import_keys k ON k.date_text IS NOT DISTINCT FROM s.date_text "
-                "AND k.session_text IS NOT DISTINCT FROM s.session_text "
-                "AND k.code_text IS NOT DISTINCT FROM s.code_text "
+                # Plain equality (a hash join): no key holds a NULL (an empty value fails its check), and a
+                # row with one matches no key, so the row count below finds it.
+                "FROM att_import_stage s JOIN att_import_keys k ON k.date_text = s.date_text "
+                "AND k.session_text = s.session_text AND k.code_text = s.code_text "
                 f"JOIN {pupil} p ON p.school_id = %s AND upper(p.upn) = upper(trim(s.upn))",
                 [school.pk],
             )
