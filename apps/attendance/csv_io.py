@@ -382,7 +382,7 @@ def _staged_import(
         return done.report
 
 
-_TEMP_TABLES = ("att_import_stage", "att_import_keys", "att_import_rows")
+_TEMP_TABLES = ("att_import_stage", "att_import_keys", "att_import_pupils", "att_import_rows")
 
 
 def _drop_temp_tables(cursor: Any) -> None:
@@ -419,12 +419,13 @@ def _load_stage(cursor: Any, stream: IO[str], columns: list[str], stage_columns:
                 continue
             if len(row) != width:
                 raise _NotVouched
-            yield row
+            yield [*row, row[upn_index].strip().upper()]  # the UPN as the row-by-row path matches it
 
     raw = connection.connection
     assert raw is not None
-    marks = ", ".join(["?"] * width)
-    raw.executemany(f"INSERT INTO att_import_stage ({', '.join(stage_columns)}) VALUES ({marks})", rows())  # noqa: S608 - our own tables
+    upn_index = columns.index("upn")
+    marks = ", ".join(["?"] * (width + 1))
+    raw.executemany(f"INSERT INTO att_import_stage ({', '.join(stage_columns)}, upn_key) VALUES ({marks})", rows())  # noqa: S608 - our own tables
 
 
 def _staged(
@@ -444,7 +445,8 @@ def _staged(
         _drop_temp_tables(cursor)  # left by an earlier import in the same (still open) transaction
         cursor.execute(
             temp.format(
-                "att_import_stage", "upn text, date_text text, session_text text, code_text text, late_text text"
+                "att_import_stage",
+                "upn text, date_text text, session_text text, code_text text, late_text text, upn_key text",
             )
         )
         _load_stage(cursor, stream, columns, stage_columns)
@@ -493,6 +495,17 @@ def _staged(
                     copy.write_row(key)
         else:
             cursor.executemany("INSERT INTO att_import_keys VALUES (%s, %s, %s, %s, %s, %s)", keys)
+        cursor.execute("CREATE INDEX att_import_keys_text ON att_import_keys (date_text, session_text, code_text)")
+        # The school's pupils by upper-case UPN, indexed (SQLite cannot index `upper(upn)` itself).
+        cursor.execute(
+            temp.format("att_import_pupils", "upn_key text, id bigint, admission_date date, leaving_date date")
+        )
+        cursor.execute(
+            f"INSERT INTO att_import_pupils SELECT upper(upn), id, admission_date, leaving_date FROM {pupil} "  # noqa: S608
+            "WHERE school_id = %s",
+            [school.pk],
+        )
+        cursor.execute("CREATE INDEX att_import_pupils_key ON att_import_pupils (upn_key)")
         # Every row joined to its pupil (by UPN, as the row-by-row path matches it) and its key.
         late = (
             "CAST(NULLIF(trim(s.late_text), '') AS integer)" if "minutes_late" in columns else "CAST(NULL AS integer)"
@@ -510,8 +523,7 @@ def _staged(
                 # row with one matches no key, so the row count below finds it.
                 "FROM att_import_stage s JOIN att_import_keys k ON k.date_text = s.date_text "
                 "AND k.session_text = s.session_text AND k.code_text = s.code_text "
-                f"JOIN {pupil} p ON p.school_id = %s AND upper(p.upn) = upper(trim(s.upn))",
-                [school.pk],
+                f"JOIN att_import_pupils p ON p.upn_key = {'upper(trim(s.upn))' if postgresql else 's.upn_key'}",
             )
         except DataError:
             raise _NotVouched from None
