@@ -506,6 +506,8 @@ def _staged(
             [school.pk],
         )
         cursor.execute("CREATE INDEX att_import_pupils_key ON att_import_pupils (upn_key)")
+        for table in ("att_import_stage", "att_import_keys", "att_import_pupils"):
+            cursor.execute(f"ANALYZE {table}")  # temporary tables have no statistics until asked
         # Every row joined to its pupil (by UPN, as the row-by-row path matches it) and its key.
         late = (
             "CAST(NULLIF(trim(s.late_text), '') AS integer)" if "minutes_late" in columns else "CAST(NULL AS integer)"
@@ -541,7 +543,7 @@ def _staged(
         )
         if cursor.fetchone()[0]:
             raise _NotVouched
-        cursor.execute("CREATE INDEX att_import_rows_key ON att_import_rows (pupil_id, day, session)")
+        # No index on the rows: every later join probes the mark table's unique index from them.
         cursor.execute("ANALYZE att_import_rows")
         report = ImportReport(rows=rows, dry_run=dry_run)
         held = (
@@ -571,12 +573,18 @@ def _staged(
                 f"AND m.date = r.day AND m.session = r.session AND {differs}",
                 [now, Source.IMPORT],
             )
+        # Only when some row meets a mark held (counted above) are the held ones left out.
+        new_only = (
+            f"WHERE NOT EXISTS (SELECT 1 FROM {mark} m WHERE m.pupil_id = r.pupil_id "  # noqa: S608 - our own tables
+            "AND m.date = r.day AND m.session = r.session) "
+            if clashing
+            else ""
+        )
         cursor.execute(
             f"INSERT INTO {mark} (school_id, pupil_id, date, session, code, minutes_late, recorded_by_id, "  # noqa: S608 - our own tables
             "recorded_at, source) "
             "SELECT %s, r.pupil_id, r.day, r.session, r.code, r.minutes_late, NULL, %s, %s "
-            f"FROM att_import_rows r WHERE NOT EXISTS (SELECT 1 FROM {mark} m WHERE m.pupil_id = r.pupil_id "
-            "AND m.date = r.day AND m.session = r.session) ORDER BY r.pupil_id, r.day, r.session",
+            f"FROM att_import_rows r {new_only}ORDER BY r.pupil_id, r.day, r.session",
             [school.pk, now, Source.IMPORT],
         )
         cursor.execute("SELECT min(day), max(day) FROM att_import_rows")
