@@ -176,7 +176,12 @@ def _add(adds: list[tuple[int, int, tuple[dt.date, dt.date | None], list[int]]])
                 f"AND {table}.leaving_date IS NOT DISTINCT FROM v.leaving_date",
                 params,
             )
-            found += cursor.rowcount
+            if connection.vendor == "sqlite":
+                # Python's sqlite3 gives no rowcount for a statement that begins with WITH.
+                cursor.execute("SELECT changes()")
+                found += cursor.fetchone()[0]
+            else:
+                found += cursor.rowcount
     return found == len(adds)
 
 
