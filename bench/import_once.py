@@ -4,7 +4,6 @@ the same state.
 
 --mode hearth: `manage.py import_csv attendance FILE --school URN` (all validation, all writes).
 --mode floor: the same rows into an unindexed table: PostgreSQL COPY, SQLite executemany.
---mode prototype: the fixes proposed in docs/performance.md (bench/prototypes.py).
 Prints JSON: seconds, rows, max_rss_mb."""
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ class _Rollback(Exception):
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mode", choices=["hearth", "floor", "prototype"], required=True)
+    parser.add_argument("--mode", choices=["hearth", "floor"], required=True)
     parser.add_argument("--file", type=Path, required=True)
     parser.add_argument("--school", required=True)
     args = parser.parse_args()
@@ -43,15 +42,7 @@ def main() -> None:
     started = time.perf_counter()
     try:
         with transaction.atomic():
-            if args.mode == "prototype":
-                from apps.core.models import School
-
-                from .prototypes import drop_redundant_mark_indexes, lean_import
-
-                drop_redundant_mark_indexes()
-                started = time.perf_counter()  # the index drop is a one-off migration, not import time
-                lean_import(School.objects.get(urn=args.school), args.file)
-            elif args.mode == "hearth":
+            if args.mode == "hearth":
                 out = io.StringIO()
                 call_command("import_csv", "attendance", str(args.file), school=args.school, stdout=out)
             elif connection.vendor == "postgresql":

@@ -199,8 +199,6 @@ def import_measure(
     hearth_runs = [_import_once(env, "hearth", path, school.urn) for _ in range(reps)]
     floor_runs = [_import_once(env, "floor", path, school.urn) for _ in range(reps)]
     quarter_run = _import_once(env, "hearth", quarter, school.urn)
-    prototype_runs = [_import_once(env, "prototype", path, school.urn)]
-    prototype_rate = statistics.median(r["rows"] / r["seconds"] for r in prototype_runs)
     hearth_rates = [r["rows"] / r["seconds"] for r in hearth_runs]
     floor_rates = [r["rows"] / r["seconds"] for r in floor_runs]
     value = statistics.median(hearth_rates)
@@ -229,10 +227,6 @@ def import_measure(
                 "floor_seconds": [r["seconds"] for r in floor_runs],
                 "floor": "COPY into an unindexed table" if db == "postgresql" else "executemany into a bare table",
                 "floor_spread": spread(floor_rates),
-                "prototype_marks_per_s": prototype_rate,
-                "prototype_ratio": prototype_rate / floor_value,
-                "prototype": "bench/prototypes.py: validation remembered per (code, session, date), one COPY "
-                "payload per batch, no redundant single-column FK indexes",
             },
         )
     ]

@@ -220,7 +220,8 @@ def record_marks(
         rows.append(MarkRow(pupil.pk, day, session, normalised, minutes_late))
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+
+    def work() -> MarkWriteResult:
         result = apply_marks(school, rows, actor=actor, source=source, reason=reason)
         if result.created or result.amended:
             audit.record(
@@ -231,7 +232,10 @@ def record_marks(
                 pupil=pupil,
                 reason=f"attendance.record_marks:{code}:{len(rows)}",
             )
-    return result.marks
+        return result
+
+    # Retried on a lock or a concurrent first write (a mark, or a pupil's year summary row).
+    return with_retry(work).marks
 
 
 # Retrying on lock and serialisation errors ------------------------------------------------------

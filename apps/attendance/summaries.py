@@ -32,6 +32,7 @@ from typing import Any, cast
 from django.db import connection
 
 from apps.core.models import School
+from apps.people.models import Pupil
 
 from . import statutory
 from .models import Mark, PupilYearSummary
@@ -81,6 +82,11 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _as_date(value: Any) -> dt.date | None:
+    """A date read by a raw query (SQLite gives ISO text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _date(value: dt.date | None) -> Any:
     return connection.ops.adapt_datefield_value(value)
 
@@ -97,18 +103,26 @@ Change = tuple[int, dt.date, str | None, str]  # pupil id, date, old code (None:
 
 def record_changes(school: School, changes: Sequence[Change]) -> None:
     """Add the difference `changes` make to the pupils' rows (inside the caller's transaction,
-    after the marks are written). Three queries for any number of changes."""
+    after the marks are written). Two queries for any number of changes."""
     if not changes:
         return
-    from apps.people.models import Pupil
 
-    pupil_ids = {c[0] for c in changes}
-    facts = {
-        pk: (admitted, left)
-        for pk, admitted, left in Pupil.objects.filter(pk__in=pupil_ids).values_list(
-            "pk", "admission_date", "leaving_date"
+    pupil_ids = sorted({c[0] for c in changes})
+    years = sorted({school_year(c[1]) for c in changes})
+    # One read: each pupil's dates, and the dates each of their rows for these years was counted with.
+    facts: dict[int, tuple[dt.date, dt.date | None]] = {}
+    held: dict[tuple[int, int], tuple[dt.date, dt.date | None]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id, p.admission_date, p.leaving_date, s.year, s.admission_date, s.leaving_date "  # noqa: S608
+            f"FROM {_table(Pupil)} p LEFT JOIN {_table(PupilYearSummary)} s ON s.pupil_id = p.id "
+            f"AND s.year IN ({', '.join(['%s'] * len(years))}) WHERE p.id IN ({', '.join(['%s'] * len(pupil_ids))})",
+            [*years, *pupil_ids],
         )
-    }
+        for pid, admitted, left, year, row_admitted, row_left in cursor.fetchall():
+            facts[pid] = (_as_date(admitted), _as_date(left))  # type: ignore[assignment]
+            if year is not None:
+                held[(pid, year)] = (_as_date(row_admitted), _as_date(row_left))  # type: ignore[assignment]
     deltas: dict[tuple[int, int], list[int]] = {}
     for pupil_id, day, old, new in changes:
         key = (pupil_id, school_year(day))
@@ -121,13 +135,6 @@ def record_changes(school: School, changes: Sequence[Change]) -> None:
         if old is not None:
             for i, n in enumerate(counts_of(old)):
                 delta[i] -= n
-    years = {year for _pid, year in deltas}
-    held = {
-        (pid, year): (admitted, left)
-        for pid, year, admitted, left in PupilYearSummary.objects.filter(
-            pupil_id__in=pupil_ids, year__in=years
-        ).values_list("pupil_id", "year", "admission_date", "leaving_date")
-    }
     # Fresh rows take the difference (one statement); a missing or stale row is recounted from
     # the marks (already written in this transaction), as are all of them if another writer
     # changed a row's dates meanwhile.
@@ -169,16 +176,18 @@ def _add(adds: list[tuple[int, int, tuple[dt.date, dt.date | None], list[int]]])
                 f"AND {table}.leaving_date IS NOT DISTINCT FROM v.leaving_date",
                 params,
             )
-            found += cursor.rowcount
+            if connection.vendor == "sqlite":
+                # Python's sqlite3 gives no rowcount for a statement that begins with WITH.
+                cursor.execute("SELECT changes()")
+                found += cursor.fetchone()[0]
+            else:
+                found += cursor.rowcount
     return found == len(adds)
 
 
 def _count_sql(school_filter: bool, pupil_count: int) -> str:
     """`INSERT … SELECT` of one school year's rows, counted from the marks (domain §1.3)."""
-    summary, mark = _table(PupilYearSummary), _table(Mark)
-    from apps.people.models import Pupil
-
-    pupil = _table(Pupil)
+    summary, mark, pupil = _table(PupilYearSummary), _table(Mark), _table(Pupil)
     on_roll = "m.date >= p.admission_date AND (p.leaving_date IS NULL OR m.date <= p.leaving_date)"
 
     def counted(condition: str) -> str:

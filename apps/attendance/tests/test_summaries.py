@@ -145,3 +145,20 @@ def test_rebuild_command(personas):
     call_command("rebuild_attendance_summaries", stdout=out)
     assert "Counted 2 pupil-year summaries" in out.getvalue()
     assert_summaries_right(personas.school)
+
+
+def test_a_save_adds_to_the_rows_held_without_recounting(personas):
+    """The difference path, not the recount, once a pupil has a row for the year (the recount
+    is right too, but reads the pupil's whole year of marks)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pupils = [personas.pupil, personas.other_pupil]
+    rows = [services.MarkRow(p.pk, DAYS[0], "AM", "/") for p in pupils]
+    services.apply_marks(personas.school, rows, actor=None, source="register", reason="")
+    with CaptureQueriesContext(connection) as ctx:
+        rows = [services.MarkRow(p.pk, DAYS[1], "AM", "O") for p in pupils]
+        services.apply_marks(personas.school, rows, actor=None, source="register", reason="")
+    touching = [q["sql"] for q in ctx.captured_queries if "pupilyearsummary" in q["sql"]]
+    assert len(touching) == 2 and not any(sql.startswith(("DELETE", "INSERT")) for sql in touching)
+    assert_summaries_right(personas.school)
