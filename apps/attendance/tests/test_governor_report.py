@@ -77,6 +77,15 @@ def test_half_termly_period_is_the_latest_half_term_that_ended(personas):
         period_for("half_termly", first[1], calendar)
 
 
+def test_group_labels_sort_in_natural_order():
+    from apps.attendance.selectors import label_order
+
+    labels = ["Year 10", "Year 7", "Year 11", "Year 9", "10B", "9A", "10A", "No form", "Yes", "No"]
+    assert sorted(labels, key=label_order) == [
+        "9A", "10A", "10B", "No", "No form", "Year 7", "Year 9", "Year 10", "Year 11", "Yes"
+    ]  # fmt: skip
+
+
 def test_unknown_schedule_and_leap_day():
     with pytest.raises(ValidationError, match="Unknown report schedule"):
         period_for("fortnightly", dt.date(2025, 1, 13), None)
@@ -100,6 +109,7 @@ def test_figures_whole_school_by_year_trend_and_withholding(school_with_marks):
     assert last[1:] == ["3", "100.0", "0.0", "0.0", "0", "0.0", "0", "0.0"]
     assert f["trend"]["attendance"] == "Down 25.0 percentage points (worse)."
     assert f["trend"]["pa_rate"] == "Up 50.0 percentage points (worse)."
+    assert [row[0] for row in t["by-year"]["rows"]] == ["Year 7", "Year 9", "Year 10"]  # natural order
     years = {row[0]: row for row in t["by-year"]["rows"]}
     assert years["Year 9"][1:] == ["75.0", "4", "75.0", "12.5", "12.5", "2", "50.0", "2", "50.0"]
     assert years["Year 10"][2] == WITHHELD and set(years["Year 10"][3:]) == {""}
