@@ -180,6 +180,25 @@ def seed(ctx: DemoContext) -> None:
         _lesson_registers(ctx, officer)
         _calendar_closures(ctx, officer)
     _letter_templates(ctx, officer)
+    _governor_reports(ctx)
+
+
+def _governor_reports(ctx: DemoContext) -> None:
+    """The monthly attendance reports for the headteacher and governors for the last two complete
+    months, produced as the scheduled command would (stored figures and PDF; the headteacher and
+    governors get an in-app link to the latest)."""
+    from .services_governor import produce_report
+
+    first_of_month = ctx.today.replace(day=1)
+    month_before = (first_of_month - dt.timedelta(days=1)).replace(day=1)
+    made = 0
+    for on, tell in ((month_before, False), (first_of_month, True)):
+        try:
+            _report, new = produce_report(None, school=ctx.school, schedule="monthly", on=on, notify_readers=tell)
+        except ValidationError:
+            continue
+        made += new
+    ctx.say(f"{made} attendance reports for the headteacher and governors")
 
 
 def _letter_templates(ctx: DemoContext, officer: Any) -> None:

@@ -3,11 +3,13 @@ shape; the services check the rules."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import QueryDict
 
 from . import statutory
-from .models import TruancyFollowUp
+from .models import AttendanceSettings, TruancyFollowUp
 from .services_lessons import LessonEntry
 
 
@@ -35,6 +37,18 @@ class AttendanceSettingsForm(forms.Form):
         required=False,
         help_text="Teachers take a register in each lesson, and missed lessons after registration are listed.",
     )
+    report_schedule = forms.ChoiceField(
+        label="Attendance report for the headteacher and governors",
+        choices=AttendanceSettings.ReportSchedule.choices,
+        required=False,
+        help_text="How often the report is produced; each one covers the period just ended.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("report_schedule"):
+            cleaned.pop("report_schedule", None)  # not sent: keep the school's schedule as it is
+        return cleaned
 
 
 class LessonPeriodsForm(forms.Form):

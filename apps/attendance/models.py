@@ -124,6 +124,18 @@ class AttendanceSettings(SchoolScopedModel):
     )
     lesson_registers = models.BooleanField(default=False)
 
+    class ReportSchedule(models.TextChoices):
+        WEEKLY = "weekly", "Weekly (each Monday to Sunday week)"
+        MONTHLY = "monthly", "Monthly (each calendar month)"
+        HALF_TERMLY = "half_termly", "Half-termly (each half-term in the school calendar)"
+
+    report_schedule = models.CharField(
+        max_length=12,
+        choices=ReportSchedule.choices,
+        default=ReportSchedule.MONTHLY,
+        help_text="How often the attendance report for the headteacher and governors is produced.",
+    )
+
     class Meta:
         verbose_name_plural = "attendance settings"
         constraints = [models.UniqueConstraint(fields=["school"], name="uniq_attendance_settings")]
@@ -658,3 +670,38 @@ class PupilYearSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil_id} {self.year}/{(self.year + 1) % 100:02d}"
+
+
+class GovernorReport(models.Model):
+    """An attendance report for the headteacher and governors for one period (issue 5: "attendance
+    data to the Head Teacher/Management Committee according to agreed schedules"). Aggregates only,
+    small groups withheld. The figures and the PDF are stored as produced, so a past report stays
+    exactly as it was sent; it is never recalculated or edited."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    schedule = models.CharField(max_length=12, choices=AttendanceSettings.ReportSchedule.choices)
+    start = models.DateField()
+    end = models.DateField()
+    figures = models.JSONField(help_text="The report's tables as produced (display values, already withheld).")
+    pdf = models.BinaryField()
+    produced_at = models.DateTimeField()
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the scheduled command produced it.",
+    )
+
+    class Meta:
+        ordering = ["-end", "-produced_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "schedule", "start", "end"], name="uniq_governor_report"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="governor_report_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attendance report {self.start:%d/%m/%Y} to {self.end:%d/%m/%Y}"

@@ -1,6 +1,6 @@
 from apps.accounts.navigation import NavItem
 
-from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, MEASURE_ROLES, REGISTER_ROLES
+from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, GOVERNOR_REPORT_READERS, MEASURE_ROLES, REGISTER_ROLES
 from .services import settings_for
 from .services_lessons import SETTINGS_ROLES, STAFF_ROLES
 
@@ -30,4 +30,7 @@ NAV = [
     NavItem("Attendance heat map", "attendance:heatmap", frozenset(AGGREGATE_ROLES), order=39),
     NavItem("Punctuality", "attendance:punctuality", frozenset(AGGREGATE_ROLES), order=40),
     NavItem("Letter templates", "attendance:letter_templates", frozenset(ATTENDANCE_TEAM), order=41),
+    NavItem(
+        "Attendance reports for governors", "attendance:governor_reports", frozenset(GOVERNOR_REPORT_READERS), order=42
+    ),
 ]

@@ -19,7 +19,7 @@ from apps.core.models import School
 from apps.people.models import Form, Pupil
 
 from . import statutory
-from .selectors import _group_label, _pupils_on_roll_between, on_roll_marks
+from .selectors import _group_label, _pupils_on_roll_between, label_order, on_roll_marks
 from .statutory import AttendanceSummary, Punctuality
 
 #: The groupings offered by the reports (the same as the measures page) plus one row per pupil.
@@ -103,7 +103,7 @@ def punctuality_report(
     if by == "pupil":
         rows = sorted(groups.values(), key=lambda r: (-r.figures.late_sessions, r.label))
     else:
-        rows = sorted(groups.values(), key=lambda r: r.label)
+        rows = sorted(groups.values(), key=lambda r: label_order(r.label))
     return rows, total
 
 

@@ -27,6 +27,9 @@ MEASURE_ROLES = WHOLE_SCHOOL_ROLES | {Role.HEAD_OF_YEAR, Role.FORM_TUTOR}
 #: Roles that see aggregate (unnamed) figures.
 AGGREGATE_ROLES = MEASURE_ROLES | AGGREGATE_ONLY_ROLES
 
+#: Roles that read the stored attendance reports for the headteacher and governors (aggregates).
+GOVERNOR_REPORT_READERS = SENIOR_LEADERSHIP | {Role.GOVERNOR, Role.ATTENDANCE_OFFICER, Role.ADMIN}
+
 is_attendance_team = holds_any(ATTENDANCE_TEAM)
 
 

@@ -7,6 +7,7 @@ call it with a school, pupil ids and a date range.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -531,6 +532,12 @@ def _group_label(pupil: Pupil, by: str) -> str:
     return "Yes" if value else "No"
 
 
+def label_order(label: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key for group labels in natural order: "Year 7" before "Year 10", "9A" before "10A"
+    (a plain string sort put Year 10 and 11 above Year 7)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.lower()) for part in re.split(r"(\d+)", label) if part)
+
+
 def group_breakdown(school: School, start: dt.date, end: dt.date, by: str) -> tuple[list[GroupMeasure], GroupMeasure]:
     """Attendance, PA and SA counts per group and for the whole school (no names: governors and
     trust officers may see it). A pupil counts in PA when their own absence is ≥ 10% (domain §1.3)."""
@@ -547,7 +554,7 @@ def group_breakdown(school: School, start: dt.date, end: dt.date, by: str) -> tu
             group.summary = group.summary + summary
             group.persistent += summary.persistent_absentee
             group.severe += summary.severe_absentee
-    return sorted(groups.values(), key=lambda g: g.label), total
+    return sorted(groups.values(), key=lambda g: label_order(g.label)), total
 
 
 def persistent_absence_counts(school: School, start: dt.date, end: dt.date) -> tuple[int, int, int]:

@@ -66,6 +66,7 @@ SETTINGS_FIELDS = (
     "register_open_minutes",
     "n_code_limit_school_days",
     "lesson_registers",
+    "report_schedule",
 )
 
 

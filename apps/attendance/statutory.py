@@ -438,7 +438,8 @@ LEAVE_IN_ADVANCE = frozenset({"C", "J1", "S"})
 
 def leave_problem(kind: str, requested_on: dt.date, start: dt.date, end: dt.date, decided_on: dt.date) -> str | None:
     """Why leave of this kind cannot be granted, or None. Leave cannot be granted retrospectively
-    (domain §1.4, Ashchurch Primary), so not on or after its first day; C, J1 and S must have been
+    (domain §1.4, Ashchurch Primary), so not after its first day (a decision on the first day
+    itself, before the leave is taken, is allowed); C, J1 and S must have been
     asked for in advance (reg 11(1), 11(4), 11(5))."""
     if kind not in LEAVE_CODES:
         return f"{kind} is not a leave-of-absence code the school can grant."

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_lessons, views_reports
+from . import views, views_governor, views_lessons, views_reports
 
 app_name = "attendance"
 
@@ -46,4 +46,9 @@ urlpatterns = [
     path("pupils/<int:pupil_id>/weekly/", views_reports.pupil_weekly, name="pupil_weekly"),
     path("letter-templates/", views_reports.letter_templates, name="letter_templates"),
     path("letter-templates/<slug:stage>/", views_reports.letter_template_edit, name="letter_template_edit"),
+    # The attendance report for the headteacher and governors (issue 5; attfin) --------------------
+    path("reports/governors/", views_governor.governor_reports, name="governor_reports"),
+    path("reports/governors/produce/", views_governor.governor_report_produce, name="governor_report_produce"),
+    path("reports/governors/<int:report_id>/", views_governor.governor_report, name="governor_report"),
+    path("reports/governors/<int:report_id>.pdf", views_governor.governor_report_pdf, name="governor_report_pdf"),
 ]

@@ -3,6 +3,8 @@ Closures page (issue 5): thin, each binds a form and calls one service or select
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from apps.core.calendar import academic_year_label, calendar_for
 from apps.people import selectors as people_selectors
 
 from . import selectors_closures, selectors_lessons, services, services_closures, services_lessons
+from .exports import Table, csv_response, wants_csv
 from .forms import parse_day
 from .forms_lessons import AttendanceSettingsForm, LessonPeriodsForm, TruancyFollowUpForm, parse_lesson_register
 from .rules import ATTENDANCE_TEAM
@@ -149,6 +152,31 @@ def lesson_register(request: HearthRequest, group_id: int, period_id: int) -> Ht
 # Post-registration truancy -------------------------------------------------------------------------
 
 
+def truancy_table(rows: list[selectors_lessons.TruancyRow], day: dt.date) -> Table:
+    """The truancy list as a table: one row per pupil, the lessons missed, and the latest follow-up.
+    Carers' phone numbers are left out on purpose (the call list stays on the page)."""
+    table = Table(
+        slug="post-registration-truancy",
+        caption=f"Post-registration truancy on {day:%d/%m/%Y}",
+        header=["UPN", "Pupil", "Form", "Registration", "Lessons missed", "Status", "Latest follow-up", "Note"],
+    )
+    for row in rows:
+        latest = row.follow_ups[-1] if row.follow_ups else None
+        table.rows.append(
+            [
+                row.pupil.upn,
+                row.pupil.full_name,
+                row.pupil.form.name if row.pupil.form else "",
+                "; ".join(f"{session} {code}" for session, code in row.registration.items()),
+                "; ".join(f"{m.slot.period} {m.slot.starts:%H:%M} ({m.group})" for m in row.missed),
+                "Resolved" if row.resolved else "Open",
+                latest.get_outcome_display() if latest else "",
+                latest.note if latest else "",
+            ]
+        )
+    return table
+
+
 @login_required
 @role_required(ATTENDANCE_TEAM)
 def truancy(request: HearthRequest) -> HttpResponse:
@@ -156,11 +184,14 @@ def truancy(request: HearthRequest) -> HttpResponse:
     with the lessons missed, carers to call in order, and the follow-ups logged."""
     day = parse_day(request.GET.get("date"))
     rows = selectors_lessons.truancy_list(request.school, day, viewer=request.user)
+    if wants_csv(request):
+        return csv_response(request, truancy_table(rows, day), day, day)
     return render(
         request,
         "attendance/lessons/truancy.html",
         {
             "day": day,
+            "csv_url": f"{reverse('attendance:truancy')}?date={day:%Y-%m-%d}&format=csv",
             "rows": rows,
             "open": [r for r in rows if not r.resolved],
             "done": [r for r in rows if r.resolved],

@@ -146,6 +146,33 @@ def _table(slug):
     return lambda p: {"table": slug}
 
 
+# attfin: the attendance report for the headteacher and governors.
+GOVERNOR_READERS = SENIOR | {"governor", "attendance_officer", "admin"}
+
+
+def _governor_report(p):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.attendance.models import GovernorReport
+
+    report, _ = GovernorReport.objects.get_or_create(
+        school=p.school,
+        schedule="monthly",
+        start=dt.date(2024, 12, 1),
+        end=dt.date(2024, 12, 31),
+        defaults={
+            "figures": {
+                "tables": [{"slug": "whole-school", "caption": "Whole school", "header": ["A"], "rows": [["1"]]}]
+            },
+            "pdf": b"%PDF-1.4 test",
+            "produced_at": timezone.now(),
+        },
+    )
+    return {"report_id": report.pk}
+
+
 CASES = [
     # School-wide pages: the other school's DSL uses them for their own school.
     Case("attendance:registers", TAKES_9A | {"other_school_dsl"}),
@@ -362,4 +389,21 @@ CASES = [
         note="api-groups",
         ok=frozenset({200}),
     ),
+    # The attendance report for the headteacher and governors (issue 5; attfin).
+    Case("attendance:governor_reports", GOVERNOR_READERS),
+    Case(
+        "attendance:governor_report_produce",
+        SETTINGS,
+        method="POST",
+        data=lambda p: {"schedule": "monthly", "on": DAY},
+    ),
+    Case("attendance:governor_report", GOVERNOR_READERS, kwargs=_governor_report),
+    Case(
+        "attendance:governor_report",
+        GOVERNOR_READERS,
+        kwargs=_governor_report,
+        query="format=csv&table=whole-school",
+        note="csv",
+    ),
+    Case("attendance:governor_report_pdf", GOVERNOR_READERS, kwargs=_governor_report),
 ]

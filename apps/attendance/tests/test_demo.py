@@ -71,6 +71,14 @@ def test_demo_lesson_registers_truancy_and_closures(personas):
         pupils=pupils,
     )
     demo.seed(ctx)
+    from apps.attendance.models import GovernorReport
+
+    reports = GovernorReport.objects.filter(school=personas.school).order_by("start")
+    assert [(r.start, r.end) for r in reports] == [
+        (dt.date(2024, 11, 1), dt.date(2024, 11, 30)),
+        (dt.date(2024, 12, 1), dt.date(2024, 12, 31)),
+    ]
+    assert all(bytes(r.pdf).startswith(b"%PDF") for r in reports)
     assert AttendanceSettings.objects.get(school=personas.school).lesson_registers
     assert LessonPeriod.objects.filter(school=personas.school, active=True).count() == 5
     assert {d for d in LessonMark.objects.values_list("date", flat=True)} == {

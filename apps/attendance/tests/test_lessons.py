@@ -377,3 +377,30 @@ def test_the_lesson_register_menu_entries_show_only_where_the_school_uses_them(p
     AttendanceSettings.objects.update_or_create(school=personas.school, defaults={"lesson_registers": True})
     assert "attendance:lessons" in {e["name"] for e in navigation.items_for(roles, personas.school)}
     assert "attendance:lessons" not in {e["name"] for e in navigation.items_for(roles)}, "no school, no entry"
+
+
+def test_truancy_list_downloads_as_csv_with_the_follow_up_and_no_phone_numbers(personas, lessons_on, client_for):
+    make_marks(personas.pupil, {(MONDAY, "AM"): "/"})
+    make_marks(personas.other_pupil, {(MONDAY, "AM"): "/"})
+    _absent_from(personas, lessons_on, "P2", "P4")
+    services_lessons.record_truancy_follow_up(
+        personas.attendance_officer, pupil=personas.pupil, day=MONDAY, outcome="truanting", note="=Seen at the shops"
+    )
+    client = client_for(personas.attendance_officer)
+    page = client.get(reverse("attendance:truancy"), {"date": MONDAY.isoformat()}).content.decode()
+    assert "format=csv" in page
+    response = client.get(reverse("attendance:truancy"), {"date": MONDAY.isoformat(), "format": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "post-registration-truancy" in response["Content-Disposition"]
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "UPN,Pupil,Form,Registration,Lessons missed,Status,Latest follow-up,Note"
+    assert len(lines) == 2
+    row = lines[1].split(",")
+    assert row[0] == personas.pupil.upn
+    assert "P2" in lines[1] and "P4" in lines[1] and "Resolved" in lines[1]
+    assert "Truanting confirmed" in lines[1]
+    assert row[-1] == "'=Seen at the shops"
+    for link in personas.pupil.carer_links.all():
+        for _kind, number in link.carer.phone_numbers:
+            assert number not in response.content.decode()
+    assert AuditEvent.objects.filter(reason="attendance.csv", target_id="post-registration-truancy").exists()
