@@ -18,17 +18,14 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.accounts.models import AGGREGATE_ONLY_ROLES, Role
 from apps.audit import services as audit
 from apps.audit.models import Verb
-from apps.core.disclosure import too_small
 from apps.people.selectors import get_pupil
 
 from . import selectors, statutory
-from .rules import AGGREGATE_ROLES
+from .rules import AGGREGATE_ROLES, STAFF_ROLES
 
 #: The roles that open a pupil's attendance page.
-STAFF_ROLES = frozenset(Role.values) - AGGREGATE_ONLY_ROLES
 #: Longest range one request may ask for (a school year and a bit).
 MAX_RANGE_DAYS = 400
 
@@ -200,9 +197,7 @@ class AttendanceSummaryViewSet(viewsets.ViewSet):
             raise ApiValidationError({"by": f"One of: {', '.join(selectors.BREAKDOWNS)}."})
         groups, total = selectors.group_breakdown(school, start, end, by)
         rows = [
-            _withheld(g.label)
-            if too_small(g.pupils)
-            else _summary_row(g.label, g.pupils, g.summary, g.persistent, g.severe)
+            _withheld(g.label) if g.suppressed else _summary_row(g.label, g.pupils, g.summary, g.persistent, g.severe)
             for g in [*groups, total]
         ]
         audit.record(request.user, Verb.VIEW, ("attendance.summary", by), school=school, reason="attendance.api")

@@ -4,8 +4,9 @@ Head Teacher/Management Committee according to agreed schedules").
 Pure reads: which period a report covers on a given day, and the report's figures. Aggregates only
 (governors see no pupil names): the whole school, by year group and by form, PA and SA rates, the
 trend against the same point last year, punctuality, the number of pupils on the children-missing-
-education list and the penalty notices issued. A group (or count) of 1 or 2 pupils is withheld
-(`apps.core.disclosure`). Counting follows domain §1.3 (sessions while on roll only, exact
+education list and the penalty notices issued. A group of 1 or 2 pupils is withheld, with the
+next-smallest group when the total would give it back, and so are whole-school counts (CME, penalty
+notices) of 1 or 2 (`apps.core.disclosure`). Counting follows domain §1.3 (sessions while on roll only, exact
 integers, rounded only for display).
 
 The figures are returned as display-ready tables (strings), because a produced report is stored

@@ -1,8 +1,15 @@
 from apps.accounts.navigation import NavItem
 
-from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, GOVERNOR_REPORT_READERS, MEASURE_ROLES, REGISTER_ROLES
+from .rules import (
+    AGGREGATE_ROLES,
+    ATTENDANCE_TEAM,
+    GOVERNOR_REPORT_READERS,
+    MEASURE_ROLES,
+    REGISTER_ROLES,
+    SETTINGS_ROLES,
+    STAFF_ROLES,
+)
 from .services import settings_for
-from .services_lessons import SETTINGS_ROLES, STAFF_ROLES
 
 
 def _lessons_in_use(school: object) -> bool:

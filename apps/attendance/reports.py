@@ -14,7 +14,7 @@ from typing import Any, cast
 from django.db.models import Count, Q, Sum
 
 from apps.core.calendar import SchoolCalendar
-from apps.core.disclosure import too_small
+from apps.core.disclosure import too_small, withheld_groups
 from apps.core.models import School
 from apps.people.models import Form, Pupil
 
@@ -66,11 +66,12 @@ class PunctualityRow:
     pupils: int = 0
     figures: Punctuality = field(default_factory=Punctuality)
     pupil: Pupil | None = None
+    withheld: bool = False  # withheld to protect a smaller group (`disclosure.withheld_groups`)
 
     @property
     def suppressed(self) -> bool:
         """A group of 1 or 2 pupils would show their own figures (a pupil row never is)."""
-        return self.pupil is None and too_small(self.pupils)
+        return self.pupil is None and (self.withheld or too_small(self.pupils))
 
 
 def punctuality_report(
@@ -104,6 +105,8 @@ def punctuality_report(
         rows = sorted(groups.values(), key=lambda r: (-r.figures.late_sessions, r.label))
     else:
         rows = sorted(groups.values(), key=lambda r: label_order(r.label))
+        for i in withheld_groups([r.pupils for r in rows]):
+            rows[i].withheld = True
     return rows, total
 
 
@@ -152,10 +155,11 @@ class HeatRow:
     cells: list[AttendanceSummary]
     pupil: Pupil | None = None
     form_id: int | None = None
+    withheld: bool = False  # withheld to protect a smaller form (`disclosure.withheld_groups`)
 
     @property
     def suppressed(self) -> bool:
-        return self.pupil is None and too_small(self.pupils)
+        return self.pupil is None and (self.withheld or too_small(self.pupils))
 
 
 def _bucket(rows: Iterable[dict[str, Any]], key: str, weeks: list[dt.date]) -> dict[Any, list[AttendanceSummary]]:
@@ -210,4 +214,6 @@ def year_heatmap(
             rows.append(
                 HeatRow(f.name, sizes[f.pk], cells.get(f.pk, [AttendanceSummary() for _ in weeks]), form_id=f.pk)
             )
+    for i in withheld_groups([r.pupils for r in rows]):
+        rows[i].withheld = True
     return weeks, rows

@@ -27,10 +27,20 @@ MEASURE_ROLES = WHOLE_SCHOOL_ROLES | {Role.HEAD_OF_YEAR, Role.FORM_TUTOR}
 #: Roles that see aggregate (unnamed) figures.
 AGGREGATE_ROLES = MEASURE_ROLES | AGGREGATE_ONLY_ROLES
 
+#: Every staff role (not governors or trust officers): lesson registers, the API's pupil reads.
+STAFF_ROLES = frozenset(Role.values) - AGGREGATE_ONLY_ROLES
+#: Who may change the school's attendance settings and produce the governors' report: the
+#: attendance office and senior leaders.
+SETTINGS_ROLES = frozenset({Role.ATTENDANCE_OFFICER, Role.ADMIN}) | SENIOR_LEADERSHIP
+
 #: Roles that read the stored attendance reports for the headteacher and governors (aggregates).
 GOVERNOR_REPORT_READERS = SENIOR_LEADERSHIP | {Role.GOVERNOR, Role.ATTENDANCE_OFFICER, Role.ADMIN}
 
 is_attendance_team = holds_any(ATTENDANCE_TEAM)
+
+
+def may_change_settings(user: Any, school: Any) -> bool:
+    return bool(roles_in(user, school) & SETTINGS_ROLES)
 
 
 def may_record_marks(user: Any, pupil: Any) -> bool:

@@ -21,7 +21,7 @@ from apps.accounts.selectors import roles_in
 from apps.audit import services as audit
 from apps.audit.models import Verb
 from apps.core.calendar import SchoolCalendar
-from apps.core.disclosure import too_small
+from apps.core.disclosure import too_small, withheld_groups
 from apps.core.models import School
 from apps.people.models import Form, Pupil, PupilCarer
 
@@ -507,6 +507,7 @@ class GroupMeasure:
     summary: AttendanceSummary = field(default_factory=AttendanceSummary)
     persistent: int = 0
     severe: int = 0
+    withheld: bool = False  # set by the breakdown: withheld to protect a smaller group (disclosure)
 
     @property
     def pa_rate(self) -> Fraction:
@@ -515,8 +516,9 @@ class GroupMeasure:
     @property
     def suppressed(self) -> bool:
         """A group of 1 or 2 pupils would show those pupils' own figures: withheld (no names
-        appear on this page, and governors see it)."""
-        return too_small(self.pupils)
+        appear on this page, and governors see it), with the next-smallest group when needed so
+        the total cannot give them back (`apps.core.disclosure.withheld_groups`)."""
+        return self.withheld or too_small(self.pupils)
 
 
 def _group_label(pupil: Pupil, by: str) -> str:
@@ -554,7 +556,10 @@ def group_breakdown(school: School, start: dt.date, end: dt.date, by: str) -> tu
             group.summary = group.summary + summary
             group.persistent += summary.persistent_absentee
             group.severe += summary.severe_absentee
-    return sorted(groups.values(), key=lambda g: label_order(g.label)), total
+    ordered = sorted(groups.values(), key=lambda g: label_order(g.label))
+    for i in withheld_groups([g.pupils for g in ordered]):
+        ordered[i].withheld = True
+    return ordered, total
 
 
 def persistent_absence_counts(school: School, start: dt.date, end: dt.date) -> tuple[int, int, int]:

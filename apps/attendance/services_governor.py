@@ -28,8 +28,8 @@ from apps.core.models import School
 
 from . import governor_report
 from .models import AttendanceSettings, GovernorReport
+from .rules import may_change_settings
 from .services import settings_for
-from .services_lessons import may_change_settings
 
 #: Who is told that a report is ready.
 RECIPIENT_ROLES = (Role.HEADTEACHER, Role.GOVERNOR)
@@ -60,7 +60,12 @@ def produce_report(
     schedule = schedule or settings_for(school).report_schedule
     if schedule not in AttendanceSettings.ReportSchedule.values:
         raise ValidationError(f"Unknown report schedule {schedule!r}: choose weekly, monthly or half_termly.")
-    on = on or timezone.localdate()
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        # A report is kept as it was sent; one for a period not yet over would stand in for the
+        # real one for ever.
+        raise ValidationError(f"{on:%d/%m/%Y} is in the future: a report covers a period that has ended.")
     start, end = governor_report.period_for(schedule, on, calendar_for(school))
     existing = GovernorReport.objects.filter(school=school, schedule=schedule, start=start, end=end).first()
     if existing is not None:

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import AGGREGATE_ONLY_ROLES, SENIOR_LEADERSHIP, WHOLE_SCHOOL_ROLES, Role
+from apps.accounts.models import WHOLE_SCHOOL_ROLES
 from apps.accounts.selectors import roles_in
 from apps.audit import services as audit
 from apps.audit.models import Verb
@@ -33,19 +33,10 @@ from .models import (
     LessonStatus,
     TruancyFollowUp,
 )
-from .rules import may_manage
+from .rules import may_change_settings, may_manage
 from .services import REGISTER_PUPIL_FIELDS, _story, _user_or_none, settings_for, with_retry
 
-#: Staff who may open the lesson-register pages (each sees only the groups they teach).
-STAFF_ROLES = frozenset(Role.values) - AGGREGATE_ONLY_ROLES
-#: Who may change the school's attendance settings: the attendance office and senior leaders.
-SETTINGS_ROLES = frozenset({Role.ATTENDANCE_OFFICER, Role.ADMIN}) | SENIOR_LEADERSHIP
-
 LESSON_CORRECTION_REASON = "Corrected on the lesson register"
-
-
-def may_change_settings(user: Any, school: Any) -> bool:
-    return bool(roles_in(user, school) & SETTINGS_ROLES)
 
 
 def may_take_lesson_register(user: Any, group: Any) -> bool:

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.decorators import role_required
-from apps.accounts.models import AGGREGATE_ONLY_ROLES, Role
 from apps.accounts.types import HearthRequest
 from apps.audit import services as audit
 from apps.audit.models import Verb
@@ -37,9 +36,7 @@ from .forms import (
 )
 from .letters import fill, letter_values
 from .models import ContactAttempt, LadderStep, PenaltyNotice
-from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, MEASURE_ROLES, REGISTER_ROLES
-
-STAFF_ROLES = set(Role.values) - AGGREGATE_ONLY_ROLES
+from .rules import AGGREGATE_ROLES, ATTENDANCE_TEAM, MEASURE_ROLES, REGISTER_ROLES, STAFF_ROLES
 
 
 def _messages_of(exc: ValidationError) -> list[str]:

@@ -19,9 +19,8 @@ from . import services_governor
 from .exports import Table, csv_response, wants_csv
 from .forms import parse_day
 from .models import AttendanceSettings, GovernorReport
-from .rules import GOVERNOR_REPORT_READERS
+from .rules import GOVERNOR_REPORT_READERS, SETTINGS_ROLES, may_change_settings
 from .services import settings_for
-from .services_lessons import SETTINGS_ROLES, may_change_settings
 
 
 def _get(request: HearthRequest, report_id: int) -> GovernorReport:

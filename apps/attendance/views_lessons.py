@@ -23,8 +23,7 @@ from . import selectors_closures, selectors_lessons, services, services_closures
 from .exports import Table, csv_response, wants_csv
 from .forms import parse_day
 from .forms_lessons import AttendanceSettingsForm, LessonPeriodsForm, TruancyFollowUpForm, parse_lesson_register
-from .rules import ATTENDANCE_TEAM
-from .services_lessons import SETTINGS_ROLES, STAFF_ROLES
+from .rules import ATTENDANCE_TEAM, SETTINGS_ROLES, STAFF_ROLES
 
 
 def _messages_of(exc: ValidationError) -> list[str]:

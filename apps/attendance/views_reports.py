@@ -174,6 +174,10 @@ def heatmap(request: HearthRequest) -> HttpResponse:
     )
     if wants_csv(request):
         return csv_response(request, table, start, end)
+    if form is not None:  # named pupils' weekly figures: recorded like the per-pupil punctuality view
+        audit.record(
+            request.user, Verb.VIEW, ("people.form", form.pk), school=request.school, reason="attendance.heatmap"
+        )
     grid = charts.heat_grid([(r.label, None if r.suppressed else r.cells) for r in rows], [f"{w:%d/%m}" for w in weeks])
     return render(
         request,

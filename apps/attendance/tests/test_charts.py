@@ -191,3 +191,8 @@ def test_heat_map_page_table_and_drill_down(personas, client_for):
     assert governor.get(url, {**query, "form": "9A"}).status_code == 403
     tutor_page = client_for(personas.form_tutor).get(url, {**query, "form": "9A"}).content.decode()
     assert "Amelia Testpupil" in tutor_page
+    from apps.audit.models import AuditEvent, Verb
+
+    assert AuditEvent.objects.filter(verb=Verb.VIEW, actor=personas.form_tutor, reason="attendance.heatmap").exists(), (
+        "named pupils' figures were viewed: recorded"
+    )
