@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from apps.attendance import services as attendance
 from apps.attendance.models import Mark
@@ -195,3 +197,23 @@ def test_the_attainment_page_refuses_a_figure_held(personas, client_for):
             school=personas.school, pupil=personas.pupil, subject="Maths", assessed_on=on, value="5"
         )
     assert AttainmentRecord.objects.get().value == "5"
+
+
+# 6. One escaping rule for every CSV download ----------------------------------------------------------
+
+
+@given(st.one_of(st.text(max_size=12), st.integers(), st.booleans(), st.dates(), st.none()))
+def test_support_cells_are_escaped_by_the_attendance_helper(value):
+    from apps.attendance import exports as attendance_exports
+    from apps.support import exports
+
+    assert exports.safe_cell is attendance_exports.safe_cell and exports.filename is attendance_exports.filename
+    assert exports.cell(value) == attendance_exports.safe_cell(value)
+
+
+def test_a_negative_cost_stays_a_number_and_a_formula_stays_text():
+    from decimal import Decimal
+
+    from apps.support.exports import cell
+
+    assert cell(Decimal("-12.50")) == "-12.50" and cell("=SUM(A1)") == "'=SUM(A1)" and cell("-x") == "'-x"
