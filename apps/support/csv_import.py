@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.attendance.csv_io import ImportRejected, parse_date
@@ -35,11 +35,14 @@ class ImportResult:
     written: int
     dry_run: bool
     detail: str = ""
+    #: One line per row not written, with the reason (a session the school has already recorded).
+    kept: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "would be imported (dry run: nothing was written)" if self.dry_run else "imported"
         extra = f" {self.detail}" if self.detail else ""
-        return f"{self.rows} row(s) checked; {self.written} {verb}.{extra}"
+        kept = f" {len(self.kept)} kept: " + " ".join(self.kept) if self.kept else ""
+        return f"{self.rows} row(s) checked; {self.written} {verb}.{extra}{kept}"
 
 
 def _rows(stream: Iterable[str], required: tuple[str, ...]) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
@@ -96,6 +99,15 @@ def import_attainment(
     today = timezone.localdate()
     records: list[AttainmentRecord] = []
     seen: dict[tuple[str, str, dt.date], int] = {}
+    # Figures already held for this measure: a row identical to one is skipped ("already held"), a
+    # row giving another value for the same pupil, subject and date is an error for its line.
+    held: dict[tuple[int, str, dt.date], AttainmentRecord] = {
+        (r.pupil_id, r.subject.lower(), r.assessed_on): r
+        for r in AttainmentRecord.objects.filter(school=school, pupil__in=pupils.values(), measure=measure).only(
+            "pupil_id", "subject", "assessed_on", "value", "target"
+        )
+    }
+    already_held = 0
     for line, r in rows:
         problems = []
         pupil = pupils.get(r["upn"].upper())
@@ -123,6 +135,17 @@ def import_attainment(
             if key in seen:
                 problems.append(f"the same pupil, subject and date is on line {seen[key]}")
             seen.setdefault(key, line)
+        if not problems and pupil is not None and assessed_on is not None:
+            same = held.get((pupil.pk, r["subject"].lower(), assessed_on))
+            if same is not None:
+                if (same.value, same.target) == (r["value"], r.get("target", "")):
+                    already_held += 1
+                    continue
+                figure = same.value + (f" (target {same.target})" if same.target else "")
+                problems.append(
+                    f"already holds {figure} for {same.subject} on {assessed_on:%d/%m/%Y}; an import does not "
+                    "change a figure held (see the pupil's attainment page)"
+                )
         if problems:
             errors.append(f"Line {line}: " + "; ".join(problems) + ".")
             continue
@@ -143,16 +166,26 @@ def import_attainment(
     if errors:
         raise _reject(errors)
     if not dry_run:
-        with transaction.atomic():
-            AttainmentRecord.objects.bulk_create(records)
-            audit.record(
-                actor,
-                Verb.IMPORT,
-                ("support.attainmentrecord", len(records)),
-                school=school,
-                reason="support.attainment",
-            )
-    return ImportResult(rows=len(rows), written=len(records), dry_run=dry_run)
+        try:
+            with transaction.atomic():
+                AttainmentRecord.objects.bulk_create(records)
+                audit.record(
+                    actor,
+                    Verb.IMPORT,
+                    ("support.attainmentrecord", len(records)),
+                    school=school,
+                    reason="support.attainment",
+                )
+        except IntegrityError:
+            # Someone recorded one of these figures between the check and the write.
+            raise _reject(
+                [
+                    "Some of these figures were recorded by someone else meanwhile: nothing was imported; "
+                    "import the file again."
+                ]
+            ) from None
+    detail = f"{already_held} already held (skipped)." if already_held else ""
+    return ImportResult(rows=len(rows), written=len(records), dry_run=dry_run, detail=detail)
 
 
 # Provider attendance ------------------------------------------------------------------------------
@@ -214,13 +247,21 @@ def import_provider_attendance(
         (attended if flag in YES else missed).append((day, session))
     if errors:
         raise _reject(errors)
-    if not dry_run:
-        services.record_placement_attendance(
+    if dry_run:
+        kept = services.placement_sessions_kept(placement, attended, missed)
+        leave = {(d, s) for d, s, _ in kept}
+        attended = [x for x in attended if x not in leave]
+        missed = [x for x in missed if x not in leave]
+    else:
+        # Sessions the school has already recorded otherwise are kept (the service decides).
+        written = services.record_placement_attendance(
             actor, placement=placement, attended=attended, missed=missed, calendar=calendar
         )
+        attended, missed, kept = written.attended, written.missed, written.kept
     return ImportResult(
         rows=len(rows),
         written=len(attended) + len(missed),
         dry_run=dry_run,
         detail=f"{len(attended)} attended, {len(missed)} missed.",
+        kept=services.kept_lines(kept),
     )

@@ -416,6 +416,13 @@ class AttainmentRecord(SchoolScopedModel):
     class Meta:
         ordering = ["pupil", "subject", "-assessed_on", "-id"]
         indexes = [models.Index(fields=["school", "pupil", "assessed_on"])]
+        # One figure per pupil, subject, date and measure: importing the same termly file twice
+        # must not count a pupil's grade twice.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "subject", "assessed_on", "measure"], name="uniq_attainment_per_assessment"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} {self.assessed_on:%d/%m/%Y}: {self.value}"

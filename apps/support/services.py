@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -751,6 +751,7 @@ def create_reintegration(
     `apps.attendance.services.start_part_time_timetable` (the sessions attended that week, the
     parent's agreement, a review on the week's last day) and linked to its phase, so the plan and
     its part-time timetables are recorded together or not at all."""
+    from apps.attendance import rules as attendance_rules
     from apps.attendance import services as attendance
 
     errors = []
@@ -777,6 +778,20 @@ def create_reintegration(
             )
     if errors:
         raise ValidationError(errors)
+    # Refusals are checked and audited before the transaction that creates the plan: raised inside
+    # it, the rollback would take the audit of the refusal with it.
+    _require_pupil(actor, pupil, "support.create_plan")
+    if reduced and not attendance_rules.may_manage(actor, pupil.school):
+        raise _deny(
+            actor,
+            pupil,
+            pupil=pupil,
+            reason="attendance.start_part_time_timetable",
+            message=(
+                "Only the attendance office starts a part-time timetable: open the plan without "
+                "the reduced week, or ask them to record it and link it to the week afterwards."
+            ),
+        )
     with transaction.atomic():
         plan = create_plan(
             actor,
@@ -916,6 +931,35 @@ def confirm_placement_safeguarding(
 class PlacementAttendanceResult:
     attended: list[tuple[dt.date, str]] = field(default_factory=list)
     missed: list[tuple[dt.date, str]] = field(default_factory=list)
+    #: Sessions left as the school recorded them: `(date, session, code held)`.
+    kept: list[tuple[dt.date, str, str]] = field(default_factory=list)
+
+    def kept_lines(self) -> list[str]:
+        return kept_lines(self.kept)
+
+
+def kept_lines(kept: Iterable[tuple[dt.date, str, str]]) -> list[str]:
+    """Each kept session as a line for the summary: 14/09/2026 AM kept: already recorded as I by the school."""
+    return [f"{d:%d/%m/%Y} {s} kept: already recorded as {c} by the school." for d, s, c in kept]
+
+
+def placement_sessions_kept(
+    placement: Placement, attended: Iterable[tuple[dt.date, str]], missed: Iterable[tuple[dt.date, str]]
+) -> list[tuple[dt.date, str, str]]:
+    """The reported sessions whose register mark a provider report must not change: a mark is
+    there and it is not one a provider report writes (the placement's `B`/`D`/`K`, or `N`). Such a
+    mark is the school's own decision (an `N` resolved to `I` with evidence, say), so re-importing a
+    provider's cumulative file never undoes the attendance office's corrections."""
+    from apps.attendance.models import Mark
+
+    wanted = set(attended) | set(missed)
+    if not wanted:
+        return []
+    provider_codes = {statutory.placement_code(placement.provider.kind), statutory.PROVIDER_ABSENCE_CODE}
+    held = Mark.objects.filter(pupil=placement.pupil, date__in={d for d, _ in wanted}).values_list(
+        "date", "session", "code"
+    )
+    return sorted((d, s, c) for d, s, c in held if (d, s) in wanted and c not in provider_codes)
 
 
 def record_placement_attendance(
@@ -928,7 +972,9 @@ def record_placement_attendance(
 ) -> PlacementAttendanceResult:
     """Write the provider's report into the register through the attendance module: `B`, `D` or
     `K` for each session attended (domain §2.8, §1.2) and `N` (reason not yet established) for a
-    session the provider says was missed, for the attendance office to resolve. `actor` None is
+    session the provider says was missed, for the attendance office to resolve. A session already
+    holding another mark (the school's own decision) is left alone and listed in `kept`
+    (`placement_sessions_kept`). `actor` None is
     the system itself (`manage.py import_csv provider_attendance`)."""
     if actor is not None:
         _require_pupil(actor, placement.pupil, "support.record_placement_attendance")
@@ -951,6 +997,11 @@ def record_placement_attendance(
             "These sessions are not part of the placement: " + ", ".join(f"{d:%d/%m/%Y} {s}" for d, s in outside[:5])
         )
     with transaction.atomic():
+        kept = placement_sessions_kept(placement, attended, missed)
+        if kept:
+            leave = {(d, s) for d, s, _ in kept}
+            attended = [x for x in attended if x not in leave]
+            missed = [x for x in missed if x not in leave]
         if attended:
             attendance.record_marks(
                 actor,
@@ -974,7 +1025,7 @@ def record_placement_attendance(
         audit.record(
             actor, Verb.UPDATE, placement, pupil=placement.pupil, reason=f"support.placement_attendance:{code}"
         )
-    return PlacementAttendanceResult(attended=list(attended), missed=list(missed))
+    return PlacementAttendanceResult(attended=list(attended), missed=list(missed), kept=kept)
 
 
 def add_placement_contact(actor: Any, *, placement: Placement, contacted_on: dt.date, note: str) -> PlacementContact:
@@ -1248,21 +1299,36 @@ def record_attainment(
         errors["value"] = "Give the value (for example the working-at grade)."
     if assessed_on > timezone.localdate():
         errors["assessed_on"] = "An assessment cannot be dated in the future."
+    measure = (measure.strip() or "Working-at grade")[:60]
+    if not errors:
+        held = AttainmentRecord.objects.filter(
+            pupil=pupil, subject__iexact=subject.strip()[:80], assessed_on=assessed_on, measure=measure
+        ).first()
+        if held is not None:
+            errors["subject"] = (
+                f"{held.value} is already recorded for {held.subject} on {assessed_on:%d/%m/%Y} "
+                f"({held.measure}): a figure is recorded once per subject, date and measure."
+            )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        record = AttainmentRecord.objects.create(
-            school=pupil.school,
-            pupil=pupil,
-            subject=subject.strip()[:80],
-            assessed_on=assessed_on,
-            measure=(measure.strip() or "Working-at grade")[:60],
-            value=value.strip()[:20],
-            target=target.strip()[:20],
-            source=source[:120],
-            recorded_by=actor,
-        )
-        audit.record(actor, Verb.CREATE, record, pupil=pupil, school=pupil.school)
+    try:
+        with transaction.atomic():
+            record = AttainmentRecord.objects.create(
+                school=pupil.school,
+                pupil=pupil,
+                subject=subject.strip()[:80],
+                assessed_on=assessed_on,
+                measure=measure,
+                value=value.strip()[:20],
+                target=target.strip()[:20],
+                source=source[:120],
+                recorded_by=actor,
+            )
+            audit.record(actor, Verb.CREATE, record, pupil=pupil, school=pupil.school)
+    except IntegrityError:
+        raise ValidationError(
+            {"subject": "That figure was recorded by someone else meanwhile: see it below."}
+        ) from None
     return record
 
 
@@ -1285,40 +1351,51 @@ def link_phase_part_time(
     `apps.attendance.services.start_part_time_timetable` from the phase's dates, the sessions the
     pupil attends and the plan as the reason. Starting one is attendance-office work: anyone else
     is refused with a message saying whom to ask."""
+    from apps.attendance import rules as attendance_rules
     from apps.attendance import services as attendance
 
     plan = phase.reintegration.plan
     _require_plan(actor, plan, "support.link_phase_part_time")
-    if phase.part_time_id is not None:
-        raise ValidationError("This phase is already linked to a part-time timetable.")
     if timetable is not None:
         if timetable.school_id != plan.school_id or timetable.pupil_id != plan.pupil_id:
             raise ValidationError("That part-time timetable is not this pupil's.")
-    else:
-        try:
-            # Its own transaction: a refusal is audited by the attendance module and stays audited.
+    elif not attendance_rules.may_manage(actor, plan.school):
+        # Refused and audited outside the transaction below, so the audit of the refusal stays.
+        raise _deny(
+            actor,
+            plan.pupil,
+            pupil=plan.pupil,
+            reason="attendance.start_part_time_timetable",
+            message=(
+                "Only the attendance office starts a part-time timetable. Ask them to record it, "
+                "then link it to this phase."
+            ),
+        )
+    with transaction.atomic():
+        # The phase is locked first, so a double submit waits and then finds it linked: the check
+        # and the new timetable are one transaction, and no timetable is left linked to nothing.
+        locked = ReintegrationPhase.objects.select_for_update().get(pk=phase.pk)
+        if locked.part_time_id is not None:
+            raise ValidationError("This phase is already linked to a part-time timetable.")
+        if timetable is None:
             timetable = attendance.start_part_time_timetable(
                 actor,
                 pupil=plan.pupil,
-                start_date=phase.starts_on,
-                planned_end_date=phase.ends_on,
+                start_date=locked.starts_on,
+                planned_end_date=locked.ends_on,
                 attended_sessions=list(attended_sessions),
-                reason=f"Reintegration plan: {phase.timetable}"[:500],
+                reason=f"Reintegration plan: {locked.timetable}"[:500],
                 parent_agreed_on=parent_agreed_on,
-                next_review=next_review or phase.ends_on,
+                next_review=next_review or locked.ends_on,
                 not_to_manage_behaviour=not_to_manage_behaviour,
                 la_notified_on=la_notified_on,
             )
-        except PermissionDenied:
-            raise PermissionDenied(
-                "Only the attendance office starts a part-time timetable. Ask them to record it, "
-                "then link it to this phase."
-            ) from None
-    with transaction.atomic():
-        phase.part_time = timetable
-        phase.reduces_hours = True
-        phase.save(update_fields=["part_time", "reduces_hours"])
+        locked.part_time = timetable
+        locked.reduces_hours = True
+        locked.save(update_fields=["part_time", "reduces_hours"])
         audit.record(actor, Verb.UPDATE, plan, pupil=plan.pupil, reason=f"support.phase_part_time:{timetable.pk}")
+    phase.part_time = timetable
+    phase.reduces_hours = True
     return phase
 
 

@@ -442,9 +442,10 @@ def intervention(request: HearthRequest, intervention_id: int) -> HttpResponse:
             return redirect("support:group", group_id=group.pk)
     impact = selectors.intervention_impact(found, _today())
     # The totals cover every member; a pupil the viewer may not see (a head of year, another year)
-    # is counted but not named.
+    # is counted in them but never given a row: group, dates and figures would identify them.
     seen = selectors.visible_pupil_ids(request.school, request.user)
-    rows = [(r, seen is None or r.member.pupil_id in seen) for r in impact.rows]
+    rows = [r for r in impact.rows if seen is None or r.member.pupil_id in seen]
+    unseen = len(impact.rows) - len(rows)
     if exports.wants_csv(request):
         return exports.csv_response(
             request,
@@ -452,7 +453,7 @@ def intervention(request: HearthRequest, intervention_id: int) -> HttpResponse:
             IMPACT_HEADER,
             [
                 [
-                    r.member.pupil.full_name if named else "Not shown",
+                    r.member.pupil.full_name,
                     r.member.group.name,
                     r.member.joined_on,
                     r.member.left_on,
@@ -467,7 +468,7 @@ def intervention(request: HearthRequest, intervention_id: int) -> HttpResponse:
                     r.sessions_attended,
                     r.helped,
                 ]
-                for r, named in rows
+                for r in rows
             ],
         )
     return render(
@@ -479,6 +480,7 @@ def intervention(request: HearthRequest, intervention_id: int) -> HttpResponse:
             "form": form,
             "impact": impact,
             "rows": rows,
+            "unseen": unseen,
         },
     )
 
@@ -825,6 +827,8 @@ def placement(request: HearthRequest, placement_id: int) -> HttpResponse:
         )
     if done is not None:
         messages.success(request, "Saved.")
+        for line in getattr(done, "kept_lines", list)():
+            messages.info(request, line)
         return redirect("support:placement", placement_id=found.pk)
     return render(
         request,

@@ -45,9 +45,12 @@ def test_a_head_of_year_sees_the_totals_but_not_the_names_of_other_years(persona
     page = client.get(url).content.decode()
     assert "2 pupils took part" in page
     assert personas.pupil.full_name in page and personas.other_pupil.full_name not in page
-    assert "Not shown (a pupil you do not see)" in page
+    # The other year's member is counted, never given a row (its group, dates and figures would
+    # identify the pupil).
+    assert "1 further member outside your pupils is counted in the totals." in page
+    assert page.count('<th scope="row">') == 1 and f'<th scope="row">{personas.pupil.full_name}</th>' in page
     names = [r[0] for r in rows_of(client.get(url, {"format": "csv"}))[1:]]
-    assert sorted(names) == sorted([personas.pupil.full_name, "Not shown"])
+    assert names == [personas.pupil.full_name]
 
 
 def test_provision_map_tables_as_csv(personas, client_for):
