@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -390,6 +391,12 @@ def _drop_temp_tables(cursor: Any) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+#: A line `\.` ends the data of a `COPY … FROM STDIN`, even in CSV format: the rows after it would be
+#: silently left out, so a file holding one goes row by row, which rejects that line. A match that
+#: straddles two chunks may be a false alarm; that only costs the slower path.
+_END_OF_COPY = re.compile(r"(?:^|\n)\\\.\r?(?:\n|$)")
+
+
 def _load_stage(cursor: Any, stream: IO[str], columns: list[str], stage_columns: list[str]) -> None:
     """The file's rows into the staging table as text: PostgreSQL `COPY` of the raw file, SQLite
     `executemany` of the parsed rows (blank lines skipped, as the row-by-row path does)."""
@@ -404,8 +411,12 @@ def _load_stage(cursor: Any, stream: IO[str], columns: list[str], stage_columns:
                     f"COPY att_import_stage ({', '.join(stage_columns)}) FROM STDIN (FORMAT csv, HEADER true)"
                 ) as copy,
             ):
+                tail = ""
                 while chunk := stream.read(1 << 20):
+                    if _END_OF_COPY.search(tail + chunk):
+                        raise _NotVouched  # PostgreSQL would stop at that line and drop the rest
                     copy.write(chunk)
+                    tail = chunk[-3:]
         except psycopg.Error:  # a row with too few or too many values, a blank line: row by row
             raise _NotVouched from None
         return

@@ -103,6 +103,7 @@ def test_a_dry_run_counts_the_same_and_writes_nothing(personas, monkeypatch):
         "{upn},2010-01-13,AM,/",
         "{upn},2025-01-13,AM,Z",
         "{upn},2025-01-14,AM,/",
+        "\\.\n{upn},2025-01-15,AM,/",  # PostgreSQL's end-of-data line: the row after it must not vanish
     ],
 )
 def test_a_file_with_any_bad_row_is_left_to_the_row_by_row_path(personas, monkeypatch, bad_row):
