@@ -544,7 +544,7 @@ def _staged(
         rows, staged = cursor.fetchone()
         if rows != staged:  # an unknown or empty UPN, or two pupils with one UPN
             raise _NotVouched
-        late_codes = _in_list(statutory.LATE_CODES)
+        late_codes = summaries.sql_code_list(statutory.LATE_CODES)
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM att_import_rows WHERE "  # noqa: S608 - constant code list
             "(code = 'Z' AND day >= admission_date) "
@@ -612,10 +612,6 @@ def _staged(
         reason=f"attendance.import_csv:{report.rows}:{report.created}:{report.amended}",
     )
     return report
-
-
-def _in_list(codes: Iterable[str]) -> str:
-    return ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(codes))
 
 
 def _row_problem(

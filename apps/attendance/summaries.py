@@ -91,7 +91,8 @@ def _date(value: dt.date | None) -> Any:
     return connection.ops.adapt_datefield_value(value)
 
 
-def _in_list(codes: Iterable[str]) -> str:
+def sql_code_list(codes: Iterable[str]) -> str:
+    """Attendance codes as a quoted SQL `IN (...)` list (our own constants, quotes doubled)."""
     return ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(codes))
 
 
@@ -202,10 +203,10 @@ def _count_sql(school_filter: bool, pupil_count: int) -> str:
         f"INSERT INTO {summary} (school_id, pupil_id, year, admission_date, leaving_date, {', '.join(COUNTS)}) "  # noqa: S608
         f"SELECT m.school_id, m.pupil_id, %s, p.admission_date, p.leaving_date, "
         f"{counted('')}, "
-        f"{counted(f'm.code NOT IN ({_in_list(statutory.NOT_POSSIBLE_CODES)})')}, "
-        f"{counted(f'm.code IN ({_in_list(statutory.ATTENDED_CODES)})')}, "
-        f"{counted(f'm.code IN ({_in_list(statutory.AUTHORISED_CODES)})')}, "
-        f"{counted(f'm.code IN ({_in_list(statutory.UNAUTHORISED_CODES)})')} "
+        f"{counted(f'm.code NOT IN ({sql_code_list(statutory.NOT_POSSIBLE_CODES)})')}, "
+        f"{counted(f'm.code IN ({sql_code_list(statutory.ATTENDED_CODES)})')}, "
+        f"{counted(f'm.code IN ({sql_code_list(statutory.AUTHORISED_CODES)})')}, "
+        f"{counted(f'm.code IN ({sql_code_list(statutory.UNAUTHORISED_CODES)})')} "
         f"FROM {mark} m JOIN {pupil} p ON p.id = m.pupil_id "
         f"WHERE {where} "
         "GROUP BY m.school_id, m.pupil_id, p.admission_date, p.leaving_date"
