@@ -153,6 +153,24 @@ class TruancyRow:
         return any(f.resolves for f in self.follow_ups)
 
 
+def _register_opens(school: School) -> dict[str, dt.time]:
+    """When each session's register opens, from the school's settings."""
+    policy = settings_for(school)
+    opens = {"AM": policy.am_register_opens, "PM": policy.pm_register_opens}
+    return {k: (dt.time.fromisoformat(v) if isinstance(v, str) else v) for k, v in opens.items()}
+
+
+def _missed_lessons(
+    registration: dict[str, tuple[str, int | None]],
+    opens: dict[str, dt.time],
+    slots: list[tuple[statutory.LessonSlot, str]],
+) -> list[MissedLesson]:
+    """One pupil's lessons on one day that count as post-registration truancy, with their groups."""
+    groups = dict(slots)
+    counted = statutory.post_registration_truancy(registration, opens, [s for s, _ in slots])
+    return [MissedLesson(s, groups[s]) for s in counted]
+
+
 def _cases(school: School, day: dt.date, pupil_ids: Iterable[int] | None = None) -> dict[int, TruancyRow]:
     """Every pupil with at least one post-registration truancy lesson on `day`
     (`statutory.post_registration_truancy`), before visibility filtering."""
@@ -172,15 +190,11 @@ def _cases(school: School, day: dt.date, pupil_ids: Iterable[int] | None = None)
     registration: dict[int, dict[str, tuple[str, int | None]]] = {}
     for m in Mark.objects.filter(school=school, date=day, pupil_id__in=list(lessons)):
         registration.setdefault(m.pupil_id, {})[m.session] = (m.code, m.minutes_late)
-    policy = settings_for(school)
-    opens = {"AM": policy.am_register_opens, "PM": policy.pm_register_opens}
-    opens = {k: (dt.time.fromisoformat(v) if isinstance(v, str) else v) for k, v in opens.items()}
+    opens = _register_opens(school)
     found: dict[int, list[MissedLesson]] = {}
     for pid, slots in lessons.items():
-        groups = {slot: name for slot, name in slots}
-        counted = statutory.post_registration_truancy(registration.get(pid, {}), opens, [s for s, _ in slots])
-        if counted:
-            found[pid] = [MissedLesson(s, groups[s]) for s in counted]
+        if missed := _missed_lessons(registration.get(pid, {}), opens, slots):
+            found[pid] = missed
     if not found:
         return {}
     pupils = Pupil.objects.filter(school=school, pk__in=list(found)).select_related("form", "year_group")
@@ -263,15 +277,9 @@ def pupil_truancy_days(school: School, pupil: Pupil, start: dt.date, end: dt.dat
     follow_ups: dict[dt.date, list[TruancyFollowUp]] = {}
     for f in TruancyFollowUp.objects.filter(school=school, pupil=pupil, date__in=list(lessons)):
         follow_ups.setdefault(f.date, []).append(f)
-    policy = settings_for(school)
-    opens = {
-        k: (dt.time.fromisoformat(v) if isinstance(v, str) else v)
-        for k, v in {"AM": policy.am_register_opens, "PM": policy.pm_register_opens}.items()
-    }
+    opens = _register_opens(school)
     days = []
     for day, slots in lessons.items():
-        groups = dict(slots)
-        counted = statutory.post_registration_truancy(registration.get(day, {}), opens, [s for s, _ in slots])
-        if counted:
-            days.append(PupilTruancyDay(day, [MissedLesson(s, groups[s]) for s in counted], follow_ups.get(day, [])))
+        if missed := _missed_lessons(registration.get(day, {}), opens, slots):
+            days.append(PupilTruancyDay(day, missed, follow_ups.get(day, [])))
     return sorted(days, key=lambda d: d.day, reverse=True)
